@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+export ATPROTO_INTEROP_DIR ?= $(abspath ../shared/atproto-interop-tests)
+export ATPROTO_LEXICON_DIR ?= $(abspath ../shared/atproto-lexicons)
+export DPDS_PYTHON ?= $(abspath .venv/bin/python)
+
+.PHONY: deps venv build test run bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+venv:
+	@scripts/install-venv.sh
+
+build: deps
+	swift build
+
+# Build once with tests, then run without rebuilding: alternating the two rebuilds everything.
+test: deps venv
+	swift build --build-tests
+	swift test --skip-build
+
+run: deps
+	swift run dpds relay serve
+
+bench: deps venv
+	swift build -c release --product dpds-bench
+	.build/release/dpds-bench cbor
+	.build/release/dpds-bench crypto
+
+clean:
+	rm -rf .build
