@@ -27,6 +27,8 @@ bench: deps venv
 	swift build -c release --product dpds-bench
 	.build/release/dpds-bench cbor
 	.build/release/dpds-bench crypto
+	.build/release/dpds-bench repo
+	.build/release/dpds-bench tunnel
 
 clean:
 	rm -rf .build
