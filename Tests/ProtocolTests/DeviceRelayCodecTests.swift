@@ -25,6 +25,21 @@ import TestSupport
         #expect(Set(DeviceRelayMessage.knownTypes) == checkedTypes, "every message type has a vector")
     }
 
+    /// The vector files are what generate.py (cbrrr) makes from its fields: nobody edited one by hand.
+    @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
+    func vectorsMatchTheirIndependentGenerator() throws {
+        let process = Process()
+        process.executableURL = Peers.python
+        process.arguments = [PackageRoot.url.appendingPathComponent("spec/vectors/generate.py").path, "--check"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        print("spec/vectors/generate.py --check: \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+        #expect(process.terminationStatus == 0, "\(text)")
+    }
+
     @Test func specDocumentNamesEveryMessageType() throws {
         let spec = try String(contentsOf: PackageRoot.url.appendingPathComponent("spec/device-relay-protocol.md"), encoding: .utf8)
         for type in DeviceRelayMessage.knownTypes { #expect(spec.contains("| `\(type)` |"), "\(type) in the message table") }

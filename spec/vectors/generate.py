@@ -7,6 +7,7 @@ Swift suite checks its codec and state machines against the result.
 """
 import json
 import os
+import sys
 
 import cbrrr
 
@@ -189,7 +190,7 @@ CONVERSATIONS = [
 ]
 
 
-def main():
+def render():
     messages = [{"name": name, "type": fields["t"], "fields": fields, "frame": frame(fields)}
                 for name, fields in MESSAGES]
     for conversation in CONVERSATIONS:
@@ -199,13 +200,30 @@ def main():
     header = {"spec": "spec/device-relay-protocol.md", "protocol": "1.0",
               "generator": "spec/vectors/generate.py (cbrrr)",
               "frame": "4-byte big-endian body length, then the DAG-CBOR body; fields in the atproto JSON data model"}
-    with open(os.path.join(HERE, "messages.json"), "w") as f:
-        json.dump(dict(header, vectors=messages), f, indent=1, sort_keys=False)
-        f.write("\n")
-    with open(os.path.join(HERE, "conversations.json"), "w") as f:
-        json.dump(dict(header, conversations=CONVERSATIONS), f, indent=1)
-        f.write("\n")
-    print(f"{len(messages)} message vectors, {len(CONVERSATIONS)} conversations")
+    return {
+        "messages.json": json.dumps(dict(header, vectors=messages), indent=1) + "\n",
+        "conversations.json": json.dumps(dict(header, conversations=CONVERSATIONS), indent=1) + "\n",
+    }, len(messages)
+
+
+def main():
+    """Writes the vector files; with --check, only compares them and exits 1 on any drift."""
+    files, count = render()
+    check = "--check" in sys.argv[1:]
+    stale = []
+    for name, text in files.items():
+        path = os.path.join(HERE, name)
+        if check:
+            with open(path) as f:
+                if f.read() != text:
+                    stale.append(name)
+        else:
+            with open(path, "w") as f:
+                f.write(text)
+    if stale:
+        print("stale: " + ", ".join(stale) + " (run spec/vectors/generate.py)")
+        sys.exit(1)
+    print(f"{count} message vectors, {len(CONVERSATIONS)} conversations" + (" up to date" if check else ""))
 
 
 if __name__ == "__main__":
