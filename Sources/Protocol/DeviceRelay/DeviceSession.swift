@@ -70,10 +70,10 @@ public struct DeviceSession: Sendable {
     public private(set) var status: PeerStatus = .ok
 
     private var reader = FrameReader(limit: DeviceRelayProtocol.handshakeMaxFrameBytes)
-    private var helloSentAt = 0
-    private var health: HealthMonitor?
+    var helloSentAt = 0
+    var health: HealthMonitor?
     private var nextPushID = 1
-    private var pushes: [Int: (push: CommitPush, sentAt: Int)] = [:]
+    var pushes: [Int: (push: CommitPush, sentAt: Int)] = [:]
     private var writes: [Int: Int] = [:]
 
     public init(configuration: Configuration) {
@@ -238,42 +238,6 @@ public struct DeviceSession: Sendable {
         return [sendAction(.ping(ping), now: now)]
     }
 
-    /// Timers: handshake, ping, commit-ack timeouts (section 10).
-    public mutating func tick(now: Int) -> [Action] {
-        switch state {
-        case .awaitingWelcome:
-            if now - helloSentAt >= DeviceRelayProtocol.welcomeTimeoutMs {
-                return close(.timeout, reason: "no welcome within \(DeviceRelayProtocol.welcomeTimeoutMs) ms")
-            }
-            return []
-        case .established:
-            if let oldest = pushes.values.map(\.sentAt).min(), now - oldest >= limits.commitAckTimeoutMs {
-                return close(.timeout, reason: "no commitAck within \(limits.commitAckTimeoutMs) ms")
-            }
-            guard var health else { return [] }
-            let due = health.due(now: now, status: status)
-            self.health = health
-            switch due {
-            case .nothing: return []
-            case .timedOut: return close(.timeout, reason: "no pong within \(limits.pingTimeoutMs) ms")
-            case .ping(let ping): return [sendAction(.ping(ping), now: now)]
-            }
-        case .idle, .closed:
-            return []
-        }
-    }
-
-    /// When `tick` next needs calling, if ever.
-    public var nextDeadline: Int? {
-        switch state {
-        case .awaitingWelcome: return helloSentAt + DeviceRelayProtocol.welcomeTimeoutMs
-        case .established:
-            let ack = pushes.values.map(\.sentAt).min().map { $0 + limits.commitAckTimeoutMs }
-            return [ack, health?.nextDeadline()].compactMap { $0 }.min()
-        default: return nil
-        }
-    }
-
     /// Close locally (shutdown, sleep, or the caller found the relay untrustworthy).
     public mutating func close(_ code: CloseCode, reason: String) -> [Action] {
         guard !isClosed else { return [] }
@@ -281,7 +245,7 @@ public struct DeviceSession: Sendable {
         return [.close(code, reason: reason)]
     }
 
-    private mutating func sendAction(_ message: DeviceRelayMessage, now: Int) -> Action {
+    mutating func sendAction(_ message: DeviceRelayMessage, now: Int) -> Action {
         health?.sent(now: now)
         return .send(Frame.encode(message))
     }
