@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import Relay
 
@@ -56,7 +57,8 @@ struct RelayCommand: AsyncParsableCommand {
             let server = try RelayServer(config: config, logger: logger)
             try await server.run(handleSignals: true) { port in
                 // A plain line on stdout that scripts and tests can wait for.
-                print("dpds relay listening on \(config.bindAddress):\(port)")
+                // Written unbuffered: a pipe reader must see it now, not at exit.
+                FileHandle.standardOutput.write(Data("dpds relay listening on \(config.bindAddress):\(port)\n".utf8))
             }
         }
     }

@@ -10,6 +10,7 @@ struct RelayHarness: Sendable {
     let environment: RelayEnvironment
     let dataDirectory: URL
     private let task: Task<Void, any Error>
+    private let shutdown: RelayShutdown
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -35,21 +36,22 @@ struct RelayHarness: Sendable {
         let environment = try RelayEnvironment(config: try config(dataDirectory: dir, configure: configure), logger: logger)
         let server = RelayServer(environment: environment)
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
+        let shutdown = RelayShutdown()
         let task = Task {
             defer { readyContinuation.finish() }
-            try await server.run { port in readyContinuation.yield(port) }
+            try await server.run(shutdown: shutdown) { port in readyContinuation.yield(port) }
         }
         let port = try await withDeadline(seconds: 60) {
             var iterator = ready.makeAsyncIterator()
             guard let port = await iterator.next() else { throw HarnessError.serverExited }
             return port
         }
-        return RelayHarness(port: port, environment: environment, dataDirectory: dir, task: task)
+        return RelayHarness(port: port, environment: environment, dataDirectory: dir, task: task, shutdown: shutdown)
     }
 
-    /// Graceful stop: cancelling the run task shuts the service group down; waits for it to finish.
+    /// Graceful stop, as SIGTERM would; waits until the server has finished.
     func stop() async {
-        task.cancel()
+        await shutdown.trigger()
         _ = await task.result
     }
 

@@ -7,7 +7,7 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The relay's HTTP + WebSocket server. `run` returns after a graceful shutdown: on SIGTERM/SIGINT
-/// when `handleSignals`, or when the calling task is cancelled (how tests stop it).
+/// when `handleSignals`, when `shutdown` is triggered, or (abruptly) when the calling task is cancelled.
 public struct RelayServer: Sendable {
     public let environment: RelayEnvironment
 
@@ -20,7 +20,8 @@ public struct RelayServer: Sendable {
     }
 
     /// `onReady` gets the bound port once the socket listens (the readiness event tests wait on).
-    public func run(handleSignals: Bool = false, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(handleSignals: Bool = false, shutdown: RelayShutdown? = nil,
+                    onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let config = environment.config
         let logger = environment.logger
         let app = Application(
@@ -39,6 +40,7 @@ public struct RelayServer: Sendable {
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger
         )
+        if let shutdown, !shutdown.attach(group) { return }
         try await group.run()
     }
 

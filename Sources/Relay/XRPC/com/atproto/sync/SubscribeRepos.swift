@@ -1,5 +1,6 @@
 import HummingbirdWebSocket
 import NIOCore
+import ServiceLifecycle
 
 /// `com.atproto.sync.subscribeRepos`: the firehose over WebSocket. Reads from the client only to
 /// notice it leaving; the session's sends are its only writes.
@@ -14,7 +15,9 @@ enum SubscribeRepos {
             try await send(FirehoseFrame.error("InvalidRequest", message: "cursor must be a non-negative integer"))
             return
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // A graceful shutdown ends open subscriptions instead of waiting on them forever.
+        try await cancelWhenGracefulShutdown {
+          try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for try await _ in inbound {}
             }
@@ -24,6 +27,7 @@ enum SubscribeRepos {
             // Whichever ends first (client gone, or stream over) ends the other.
             _ = try await group.next()
             group.cancelAll()
+          }
         }
     }
 }
