@@ -12,6 +12,7 @@ import sys
 import httpx
 from atproto import Client, models
 from atproto_client import exceptions
+from atproto_client.request import Request
 
 base, mode = sys.argv[1].rstrip('/'), sys.argv[2]
 IMAGE = b'\x89PNG\r\n\x1a\n' + bytes(range(200))
@@ -30,10 +31,10 @@ def raw_cid(data):
     return 'b' + base64.b32encode(cid).decode().lower().rstrip('=')
 
 
-http = httpx.Client(base_url=base, timeout=30)
+http = httpx.Client(base_url=base, timeout=120)
 
 if mode == 'upload':
-    client = Client(base_url=base)
+    client = Client(base_url=base, request=Request(timeout=120))
     client.com.atproto.server.create_account(
         models.ComAtprotoServerCreateAccount.Data(handle='blobby.test', password='pw-blobby'))
     client.login('blobby.test', 'pw-blobby', fetch_bsky_profile=False)
@@ -62,9 +63,9 @@ else:
     check('getBlob.mime', r.headers['content-type'] == 'image/png', r.headers)
     check('getBlob.csp', "default-src 'none'" in r.headers.get('content-security-policy', ''), r.headers)
     check('getBlob.nosniff', r.headers.get('x-content-type-options') == 'nosniff')
-    sdk = Client(base_url=base).com.atproto.sync.get_blob(models.ComAtprotoSyncGetBlob.Params(did=did, cid=cid))
+    sdk = Client(base_url=base, request=Request(timeout=120)).com.atproto.sync.get_blob(models.ComAtprotoSyncGetBlob.Params(did=did, cid=cid))
     check('getBlob.sdk', sdk == IMAGE)
-    listed = Client(base_url=base).com.atproto.sync.list_blobs(models.ComAtprotoSyncListBlobs.Params(did=did))
+    listed = Client(base_url=base, request=Request(timeout=120)).com.atproto.sync.list_blobs(models.ComAtprotoSyncListBlobs.Params(did=did))
     check('listBlobs', listed.cids == [cid], listed.cids)
     bad = http.get('/xrpc/com.atproto.sync.getBlob', params={'did': did, 'cid': 'bnotacid'})
     check('getBlob.badCid', bad.status_code == 400 and bad.json()['error'] == 'InvalidRequest')

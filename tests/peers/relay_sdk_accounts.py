@@ -5,6 +5,7 @@ import sys
 
 from atproto import Client, models
 from atproto_client import exceptions
+from atproto_client.request import Request
 
 base, code = sys.argv[1].rstrip('/'), sys.argv[2]
 checks = []
@@ -25,7 +26,7 @@ def error_of(call):
     return None
 
 
-client = Client(base_url=base)
+client = Client(base_url=base, request=Request(timeout=120))
 check('describeServer.invites', client.com.atproto.server.describe_server().invite_code_required is True)
 
 
@@ -44,7 +45,7 @@ client.login('carol.test', 'pw-carol.test', fetch_bsky_profile=False)
 client.com.atproto.server.deactivate_account(models.ComAtprotoServerDeactivateAccount.Data())
 session = client.com.atproto.server.get_session()
 check('deactivated', session.active is False and session.status == 'deactivated', session)
-relogin = Client(base_url=base)
+relogin = Client(base_url=base, request=Request(timeout=120))
 relogin.login('carol.test', 'pw-carol.test', fetch_bsky_profile=False)
 check('deactivated.canLogIn', relogin._session.did == carol.did)
 client.com.atproto.server.activate_account()

@@ -10,6 +10,7 @@ import warnings
 import httpx
 from atproto import Client, models
 from atproto_client import exceptions
+from atproto_client.request import Request
 
 base = sys.argv[1].rstrip('/')
 checks = []
@@ -33,7 +34,7 @@ def xrpc_error(call):
     sys.exit(1)
 
 
-client = Client(base_url=base)
+client = Client(base_url=base, request=Request(timeout=120))
 
 # describeServer
 desc = client.com.atproto.server.describe_server()
@@ -65,9 +66,9 @@ with warnings.catch_warnings():
     warnings.simplefilter('ignore')
     client.login('alice.test', password)
 check('login.session', client._session is not None and client._session.did == created.did)
-status, error, _ = xrpc_error(lambda: Client(base_url=base).login('alice.test', 'wrong password', fetch_bsky_profile=False))
+status, error, _ = xrpc_error(lambda: Client(base_url=base, request=Request(timeout=120)).login('alice.test', 'wrong password', fetch_bsky_profile=False))
 check('createSession.wrongPassword', (status, error) == (401, 'AuthenticationRequired'), (status, error))
-by_email = Client(base_url=base)
+by_email = Client(base_url=base, request=Request(timeout=120))
 by_email.login('alice@example.com', password, fetch_bsky_profile=False)
 check('createSession.byEmail', by_email._session.did == created.did)
 
@@ -93,7 +94,7 @@ status, error, _ = xrpc_error(lambda: client.com.atproto.server.refresh_session(
 check('deleteSession.revoked', (status, error) == (400, 'InvalidToken'), (status, error))
 
 # Error shapes, raw: status, JSON body with exactly error + message
-http = httpx.Client(base_url=base, timeout=30)
+http = httpx.Client(base_url=base, timeout=120)
 
 
 def raw(method, path, **kw):

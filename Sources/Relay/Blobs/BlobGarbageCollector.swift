@@ -12,7 +12,7 @@ struct BlobGarbageCollector: Service {
     func run() async throws {
         let (blobs, logger, grace, interval) = (blobs, logger, grace, interval)
         // Graceful shutdown cancels the sleep, so the server stops promptly.
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     let removed = try await blobs.collectGarbage(uploadedBefore: Date().addingTimeInterval(-grace))

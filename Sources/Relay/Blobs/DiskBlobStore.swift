@@ -37,7 +37,7 @@ public final class DiskBlobStore: BlobStore {
     }
 
     public func putTemporary(did: String, bytes: [UInt8], mimeType: String) async throws -> BlobInfo {
-        let cid = CIDText.string(CID.compute(.raw, bytes))
+        let cid = CID.compute(.raw, bytes).string
         let file = path(did: did, cid: cid)
         if !FileManager.default.fileExists(atPath: file.path) {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)

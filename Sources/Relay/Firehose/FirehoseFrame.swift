@@ -4,14 +4,14 @@ import Protocol
 public enum FirehoseFrame {
     /// `op: 1` message frame of type `t` (e.g. `#commit`).
     public static func message(type: String, body: DataValue) -> [UInt8] {
-        FrameCBOR.encode(.map(["op": .integer(1), "t": .string(type)])) + FrameCBOR.encode(body)
+        DAGCBOR.encode(.map(["op": .integer(1), "t": .string(type)])) + DAGCBOR.encode(body)
     }
 
     /// `op: -1` error frame; the stream closes after it.
     public static func error(_ name: String, message: String?) -> [UInt8] {
         var body: [String: DataValue] = ["error": .string(name)]
         if let message { body["message"] = .string(message) }
-        return FrameCBOR.encode(.map(["op": .integer(-1)])) + FrameCBOR.encode(.map(body))
+        return DAGCBOR.encode(.map(["op": .integer(-1)])) + DAGCBOR.encode(.map(body))
     }
 
     public static func info(_ name: String, message: String?) -> [UInt8] {

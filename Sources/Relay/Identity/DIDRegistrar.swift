@@ -15,8 +15,6 @@ public struct UnpublishedPLCRegistrar: DIDRegistrar {
 
     public func register(handle: String, serviceEndpoint: String) async throws -> String {
         let digest = Array(SHA256.hash(data: randomBytes(32) + Array(handle.utf8)))
-        let text = CIDText.string(CID(codec: .raw, digest: digest))
-        // CIDText's base32 of the 36 CID bytes; drop the multibase prefix and CID header chars.
-        return "did:plc:" + String(text.dropFirst(8).prefix(24))
+        return "did:plc:" + String(Base32.encode(digest).prefix(24))
     }
 }

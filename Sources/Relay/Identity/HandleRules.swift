@@ -1,19 +1,13 @@
 /// Handle syntax (atproto spec) plus this server's constraints on handles under its own domains.
-/// The syntax part is a stand-in for the crypto engineer's `Handle` validator until it lands.
+import Protocol
+
 enum HandleRules {
     static let disallowedTLDs: Set<String> = ["alt", "arpa", "example", "internal", "invalid", "local", "localhost", "onion"]
 
+    /// Spec syntax, minus the reserved TLDs no account handle may use (`.test` stays allowed).
     static func isValidSyntax(_ handle: String) -> Bool {
-        guard handle.utf8.count <= 253 else { return false }
-        let labels = handle.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { return false }
-        for (index, label) in labels.enumerated() {
-            guard (1...63).contains(label.utf8.count),
-                  label.utf8.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "-") }),
-                  label.first != "-", label.last != "-" else { return false }
-            if index == labels.count - 1, let first = label.utf8.first, !isLetter(first) { return false }
-        }
-        return !disallowedTLDs.contains(String(labels.last!).lowercased())
+        guard Handle.isValid(handle), let tld = handle.split(separator: ".").last else { return false }
+        return !disallowedTLDs.contains(tld.lowercased())
     }
 
     /// nil when fine, else the lexicon error name and message.
@@ -30,7 +24,4 @@ enum HandleRules {
         if front.count > 18 { return XRPCError.invalidRequest("Handle too long", name: "InvalidHandle") }
         return nil
     }
-
-    private static func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) }
-    private static func isAlnum(_ c: UInt8) -> Bool { isLetter(c) || (c >= 0x30 && c <= 0x39) }
 }

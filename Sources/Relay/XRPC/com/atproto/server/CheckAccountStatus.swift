@@ -19,7 +19,7 @@ extension XRPCMethods {
             throw XRPCError.invalidRequest("Repo not found: \(auth.did)", name: "RepoNotFound")
         }
         // Block and record counts come with the repo engine adapter; zero until then.
-        return .json(Output(activated: account.isActive, validDid: true, repoCommit: CIDText.string(head.cid),
+        return .json(Output(activated: account.isActive, validDid: true, repoCommit: head.cid.string,
                             repoRev: head.rev, repoBlocks: 0, indexedRecords: 0, privateStateValues: 0,
                             expectedBlobs: 0, importedBlobs: 0))
     }

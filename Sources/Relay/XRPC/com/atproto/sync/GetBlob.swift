@@ -1,8 +1,10 @@
+import Protocol
+
 extension XRPCMethods {
     static let getBlob = XRPCMethod("com.atproto.sync.getBlob", .query) { request, env in
         let did = try request.requiredParam("did")
         let cid = try request.requiredParam("cid")
-        guard CIDText.parse(cid) != nil else { throw XRPCError.invalidRequest("Invalid cid: \(cid)") }
+        guard (try? CID(string: cid)) != nil else { throw XRPCError.invalidRequest("Invalid cid: \(cid)") }
         guard try await env.accounts.account(did: did) != nil else {
             throw XRPCError.invalidRequest("Could not find repo for DID: \(did)", name: "RepoNotFound")
         }
