@@ -60,7 +60,6 @@ struct RepoCommand: AsyncParsableCommand {
                 let s = try RepoVerifier.verify(car: try RepoCommand.readCAR(car), signature: check)
                 print("ok \(s.records.count) records (\(s.commit.did) rev \(s.commit.rev))")
             } catch let e as RepoVerifyError {
-                FileHandle.standardError.write(Data("invalid: \(e.description)\n".utf8))
                 print("invalid: \(e.description)")
                 throw ExitCode(1)
             }

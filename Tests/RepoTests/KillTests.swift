@@ -51,3 +51,43 @@ import TestSupport
         try? FileManager.default.removeItem(atPath: dir)
     }
 }
+
+/// The command line on a CAR atmst wrote: `dpds repo verify` says ok, or exits 1 naming the problem.
+@Suite struct RepoCLITests {
+    func dpds(_ args: [String]) throws -> (status: Int32, out: String) {
+        let p = Process()
+        p.executableURL = KillTests.dpds
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: KillTests.present && Peers.shouldRun, "needs dpds built and the peers"))
+    func verifyAtmstCAR() throws {
+        let dir = tempDir()
+        let path = dir + "/atmst.car"
+        let meta = try JSONSerialization.jsonObject(with: try Peers.run("repo_atmst.py", ["write-car", path, "200", "3"])) as! [String: Any]
+        let didKey = meta["did_key"] as! String
+        let ok = try dpds(["repo", "verify", path, "--did-key", didKey])
+        #expect(ok.status == 0)
+        #expect(ok.out.hasPrefix("ok 200 records"))
+        let wrong = try dpds(["repo", "verify", path, "--did-key", K256SigningKey().publicKey.didKey])
+        #expect(wrong.status == 1)
+        #expect(wrong.out.contains("signature"))
+        let ls = try dpds(["repo", "ls", path])
+        #expect(ls.out.split(separator: "\n").count == 200)
+        #expect(ls.out.split(separator: "\n").allSatisfy { $0.split(separator: "\t").count == 2 })
+        let inspect = try dpds(["repo", "inspect", path])
+        #expect(inspect.out.contains("did\tdid:plc:atmstpeer"))
+        // Round trip through a data directory.
+        #expect(try dpds(["repo", "import", path, "--data", dir + "/d", "--did-key", didKey]).status == 0)
+        #expect(try dpds(["repo", "export", "--data", dir + "/d", "-o", dir + "/back.car"]).status == 0)
+        #expect(try dpds(["repo", "ls", dir + "/back.car"]).out == ls.out)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}
