@@ -1,21 +1,78 @@
 import ArgumentParser
-import Protocol
+import Foundation
+import Logging
 import Relay
 
 struct RelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay",
         abstract: "The network-facing PDS.",
-        subcommands: [Serve.self]
+        subcommands: [Serve.self, Invite.self]
     )
+
+    /// Flags shared by the subcommands; each overrides the `PDS_*` variable named in its help.
+    struct Options: ParsableArguments {
+        @Option(help: "Public hostname (PDS_HOSTNAME).") var hostname: String?
+        @Option(help: "Port to listen on (PDS_PORT).") var port: Int?
+        @Option(help: "Address to bind (PDS_BIND_ADDRESS; default 127.0.0.1).") var bind: String?
+        @Option(help: "Data directory (PDS_DATA_DIRECTORY).") var dataDirectory: String?
+        @Option(help: "Blob directory (PDS_BLOBSTORE_DISK_LOCATION).") var blobstoreDiskLocation: String?
+        @Option(help: "PLC directory URL (PDS_DID_PLC_URL).") var didPlcURL: String?
+        @Option(help: "Comma-separated crawler URLs (PDS_CRAWLERS).") var crawlers: String?
+        @Option(help: "Comma-separated handle domains (PDS_SERVICE_HANDLE_DOMAINS).") var serviceHandleDomains: String?
+        @Option(help: "Require invite codes: true/false (PDS_INVITE_REQUIRED).") var inviteRequired: Bool?
+        @Option(help: "Maximum blob size in bytes (PDS_BLOB_UPLOAD_LIMIT).") var blobUploadLimit: Int?
+        @Option(help: "AppView URL (PDS_BSKY_APP_VIEW_URL).") var bskyAppViewURL: String?
+        @Option(help: "AppView DID (PDS_BSKY_APP_VIEW_DID).") var bskyAppViewDID: String?
+        @Option(help: "Public base URL clients use (PDS_PUBLIC_URL).") var publicURL: String?
+
+        var overrides: RelayConfigOverrides {
+            var o = RelayConfigOverrides()
+            o.hostname = hostname
+            o.port = port
+            o.bindAddress = bind
+            o.dataDirectory = dataDirectory
+            o.blobstoreLocation = blobstoreDiskLocation
+            o.plcURL = didPlcURL
+            o.crawlers = crawlers.map { $0.split(separator: ",").map(String.init) }
+            o.serviceHandleDomains = serviceHandleDomains.map { $0.split(separator: ",").map(String.init) }
+            o.inviteRequired = inviteRequired
+            o.blobUploadLimit = blobUploadLimit
+            o.appViewURL = bskyAppViewURL
+            o.appViewDID = bskyAppViewDID
+            o.publicURL = publicURL
+            return o
+        }
+    }
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve the relay (embedded default: SQLite under ./data, 127.0.0.1:2583).")
 
+        @OptionGroup var options: Options
+
         func run() async throws {
-            // Until the relay issue lands there is nothing to serve: say so plainly instead of pretending.
-            print("dpds \(ProtocolModule.version)")
-            print("The relay is not built yet. Roadmap: data model -> repo engine, tunnel, protocol spec -> relay -> desktop enrollment -> identity and recovery.")
+            let config = try RelayConfig.load(overrides: options.overrides)
+            var logger = Logger(label: "dpds.relay")
+            logger.logLevel = .info
+            let server = try RelayServer(config: config, logger: logger)
+            try await server.run(handleSignals: true) { port in
+                // A plain line on stdout that scripts and tests can wait for.
+                // Written unbuffered: a pipe reader must see it now, not at exit.
+                FileHandle.standardOutput.write(Data("dpds relay listening on \(config.bindAddress):\(port)\n".utf8))
+            }
+        }
+    }
+
+    struct Invite: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mint an invite code (for PDS_INVITE_REQUIRED=true).")
+
+        @OptionGroup var options: Options
+        @Option(help: "How many accounts the code may create.") var uses: Int = 1
+
+        func run() async throws {
+            let config = try RelayConfig.load(overrides: options.overrides)
+            let environment = try RelayEnvironment(config: config, logger: Logger(label: "dpds.relay"))
+            print(try await environment.accounts.createInviteCode(uses: uses, createdAt: RelayClock.now()))
         }
     }
 }

@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+
+/// account.sqlite: accounts, refresh tokens (rotation and revocation), invite codes.
+/// A concrete SQLite store; a PostgreSQL one would take its place behind the same methods.
+public final class AccountStore: Sendable {
+    private let db: DatabasePool
+
+    public init(path: String) throws {
+        db = try DatabasePool(path: path)
+        try Self.migrator.migrate(db)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE account (
+                    did TEXT PRIMARY KEY NOT NULL,
+                    handle TEXT NOT NULL UNIQUE,
+                    email TEXT UNIQUE,
+                    passwordScrypt TEXT NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    deactivatedAt TEXT
+                );
+                CREATE TABLE refresh_token (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    did TEXT NOT NULL,
+                    expiresAt INTEGER NOT NULL
+                );
+                CREATE INDEX refresh_token_did ON refresh_token(did);
+                CREATE TABLE invite_code (
+                    code TEXT PRIMARY KEY NOT NULL,
+                    availableUses INTEGER NOT NULL,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    createdAt TEXT NOT NULL
+                );
+                CREATE TABLE invite_code_use (
+                    code TEXT NOT NULL,
+                    usedBy TEXT NOT NULL,
+                    usedAt TEXT NOT NULL,
+                    PRIMARY KEY (code, usedBy)
+                );
+                """)
+        }
+        return migrator
+    }
+
+    public enum CreateError: Error, Equatable { case handleTaken, emailTaken, didTaken, invalidInviteCode }
+
+    /// Inserts the account and, when given, consumes one use of the invite code, atomically.
+    public func create(_ account: Account, inviteCode: String?) async throws {
+        try await db.write { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM account WHERE handle = ?", arguments: [account.handle]) != nil {
+                throw CreateError.handleTaken
+            }
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM account WHERE did = ?", arguments: [account.did]) != nil {
+                throw CreateError.didTaken
+            }
+            if let email = account.email,
+               try Row.fetchOne(db, sql: "SELECT 1 FROM account WHERE email = ?", arguments: [email]) != nil {
+                throw CreateError.emailTaken
+            }
+            if let code = inviteCode {
+                let row = try Row.fetchOne(db, sql: """
+                    SELECT availableUses - (SELECT COUNT(*) FROM invite_code_use u WHERE u.code = c.code) AS remaining
+                    FROM invite_code c WHERE code = ? AND disabled = 0
+                    """, arguments: [code])
+                guard let remaining: Int = row?["remaining"], remaining > 0 else { throw CreateError.invalidInviteCode }
+                try db.execute(sql: "INSERT INTO invite_code_use (code, usedBy, usedAt) VALUES (?, ?, ?)",
+                               arguments: [code, account.did, account.createdAt])
+            }
+            try db.execute(sql: """
+                INSERT INTO account (did, handle, email, passwordScrypt, createdAt, deactivatedAt)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [account.did, account.handle, account.email, account.passwordScrypt,
+                                 account.createdAt, account.deactivatedAt])
+        }
+    }
+
+    /// Looks an account up by handle, DID or email, as createSession's `identifier` allows.
+    public func find(identifier: String) async throws -> Account? {
+        let key = identifier.lowercased()
+        return try await db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE did = ? OR handle = ? OR email = ?",
+                             arguments: [identifier, key, key]).map(Self.decode)
+        }
+    }
+
+    public func account(did: String) async throws -> Account? {
+        try await db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE did = ?", arguments: [did]).map(Self.decode)
+        }
+    }
+
+    public func account(handle: String) async throws -> Account? {
+        try await db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE handle = ?", arguments: [handle.lowercased()])
+                .map(Self.decode)
+        }
+    }
+
+    public func setDeactivated(did: String, at time: String?) async throws {
+        try await db.write { db in
+            try db.execute(sql: "UPDATE account SET deactivatedAt = ? WHERE did = ?", arguments: [time, did])
+        }
+    }
+
+    // MARK: refresh tokens
+
+    public func storeRefreshToken(id: String, did: String, expiresAt: Int) async throws {
+        try await db.write { db in
+            try db.execute(sql: "INSERT INTO refresh_token (id, did, expiresAt) VALUES (?, ?, ?)",
+                           arguments: [id, did, expiresAt])
+        }
+    }
+
+    /// Rotation: the old token stops working in the same transaction the new one is stored.
+    /// Returns false when the old one was already used or revoked.
+    public func rotateRefreshToken(old: String, new: String, did: String, expiresAt: Int) async throws -> Bool {
+        try await db.write { db in
+            try db.execute(sql: "DELETE FROM refresh_token WHERE id = ? AND did = ?", arguments: [old, did])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: "INSERT INTO refresh_token (id, did, expiresAt) VALUES (?, ?, ?)",
+                           arguments: [new, did, expiresAt])
+            return true
+        }
+    }
+
+    public func revokeRefreshToken(id: String) async throws {
+        try await db.write { db in
+            try db.execute(sql: "DELETE FROM refresh_token WHERE id = ?", arguments: [id])
+        }
+    }
+
+    // MARK: invite codes
+
+    public func createInviteCode(uses: Int, createdAt: String) async throws -> String {
+        let code = "invite-" + randomHex(5) + "-" + randomHex(5)
+        try await db.write { db in
+            try db.execute(sql: "INSERT INTO invite_code (code, availableUses, createdAt) VALUES (?, ?, ?)",
+                           arguments: [code, uses, createdAt])
+        }
+        return code
+    }
+
+    private static func decode(_ row: Row) -> Account {
+        Account(did: row["did"], handle: row["handle"], email: row["email"], passwordScrypt: row["passwordScrypt"],
+                createdAt: row["createdAt"], deactivatedAt: row["deactivatedAt"])
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Everything the relay needs to run, named after the reference PDS's environment variables so
+/// self-hosters can reuse what they know. `RelayConfig.load` reads them; flags override them.
+public struct RelayConfig: Sendable {
+    public var hostname: String
+    public var port: Int
+    /// Not a reference variable: the embedded default listens on loopback only.
+    public var bindAddress: String
+    public var dataDirectory: String
+    public var blobstoreLocation: String
+    public var jwtSecret: String
+    public var plcRotationKeyHex: String
+    public var plcURL: String
+    public var crawlers: [String]
+    public var serviceHandleDomains: [String]
+    public var inviteRequired: Bool
+    public var blobUploadLimit: Int
+    public var appViewURL: String?
+    public var appViewDID: String?
+    public var adminPassword: String
+    /// Public base URL clients reach us at; https for a real hostname, http for loopback development.
+    public var publicURL: String
+
+    /// `did:web` of this service: the audience of access tokens, as in the reference PDS.
+    public var serviceDID: String { "did:web:\(hostname)" }
+
+    public static let defaultPort = 2583
+    public static let defaultBlobUploadLimit = 5 * 1024 * 1024
+}
+
+extension RelayConfig {
+    /// Values from flags win over the environment; anything still missing gets the embedded default.
+    /// Secrets not given anywhere are generated once and kept in `<data>/secrets.json` (0600).
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
+                            overrides: RelayConfigOverrides = .init()) throws -> RelayConfig {
+        let env = environment.filter { !$0.value.isEmpty }
+        let hostname = overrides.hostname ?? env["PDS_HOSTNAME"] ?? "localhost"
+        let port = try overrides.port ?? env["PDS_PORT"].map { try parseInt($0, "PDS_PORT") } ?? defaultPort
+        let dataDirectory = overrides.dataDirectory ?? env["PDS_DATA_DIRECTORY"] ?? "./data"
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let secrets = try SecretsFile.loadOrCreate(in: dataDirectory)
+        let isLoopback = ["localhost", "127.0.0.1", "::1"].contains(hostname)
+
+        // `.localhost` is a reserved TLD handles may not use; like the reference dev setup, use `.test`.
+        let defaultDomains = isLoopback ? [".test"] : ["." + hostname]
+        let domains = (overrides.serviceHandleDomains ?? env["PDS_SERVICE_HANDLE_DOMAINS"].map(splitList))
+            ?? defaultDomains
+
+        return RelayConfig(
+            hostname: hostname,
+            port: port,
+            bindAddress: overrides.bindAddress ?? env["PDS_BIND_ADDRESS"] ?? "127.0.0.1",
+            dataDirectory: dataDirectory,
+            blobstoreLocation: overrides.blobstoreLocation ?? env["PDS_BLOBSTORE_DISK_LOCATION"]
+                ?? (dataDirectory as NSString).appendingPathComponent("blobs"),
+            jwtSecret: overrides.jwtSecret ?? env["PDS_JWT_SECRET"] ?? secrets.jwtSecret,
+            plcRotationKeyHex: overrides.plcRotationKeyHex ?? env["PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX"]
+                ?? secrets.plcRotationKeyHex,
+            plcURL: overrides.plcURL ?? env["PDS_DID_PLC_URL"] ?? "https://plc.directory",
+            crawlers: overrides.crawlers ?? env["PDS_CRAWLERS"].map(splitList) ?? [],
+            serviceHandleDomains: domains.map { $0.hasPrefix(".") ? $0 : "." + $0 },
+            inviteRequired: try overrides.inviteRequired ?? env["PDS_INVITE_REQUIRED"].map { try parseBool($0, "PDS_INVITE_REQUIRED") } ?? false,
+            blobUploadLimit: try overrides.blobUploadLimit ?? env["PDS_BLOB_UPLOAD_LIMIT"].map { try parseInt($0, "PDS_BLOB_UPLOAD_LIMIT") }
+                ?? defaultBlobUploadLimit,
+            appViewURL: overrides.appViewURL ?? env["PDS_BSKY_APP_VIEW_URL"],
+            appViewDID: overrides.appViewDID ?? env["PDS_BSKY_APP_VIEW_DID"],
+            adminPassword: overrides.adminPassword ?? env["PDS_ADMIN_PASSWORD"] ?? secrets.adminPassword,
+            publicURL: overrides.publicURL ?? env["PDS_PUBLIC_URL"]
+                ?? (isLoopback ? "http://\(hostname):\(port)" : "https://\(hostname)")
+        )
+    }
+
+    private static func splitList(_ value: String) -> [String] {
+        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    private static func parseInt(_ value: String, _ name: String) throws -> Int {
+        guard let int = Int(value), int >= 0 else { throw RelayConfigError.invalid(name, value) }
+        return int
+    }
+
+    private static func parseBool(_ value: String, _ name: String) throws -> Bool {
+        switch value.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw RelayConfigError.invalid(name, value)
+        }
+    }
+}
+
+/// Flag values of `dpds relay serve`; nil means "not given".
+public struct RelayConfigOverrides: Sendable {
+    public var hostname: String?
+    public var port: Int?
+    public var bindAddress: String?
+    public var dataDirectory: String?
+    public var blobstoreLocation: String?
+    public var jwtSecret: String?
+    public var plcRotationKeyHex: String?
+    public var plcURL: String?
+    public var crawlers: [String]?
+    public var serviceHandleDomains: [String]?
+    public var inviteRequired: Bool?
+    public var blobUploadLimit: Int?
+    public var appViewURL: String?
+    public var appViewDID: String?
+    public var adminPassword: String?
+    public var publicURL: String?
+
+    public init() {}
+}
+
+public enum RelayConfigError: Error, CustomStringConvertible {
+    case invalid(String, String)
+    case unreadableSecrets(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let name, let value): return "invalid value for \(name): \(value)"
+        case .unreadableSecrets(let path): return "cannot read secrets file \(path)"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Protocol
+
+/// The narrow slice of the repo engine (Sources/Repo) the relay needs. The engine's API is still
+/// being written; one small adapter file will make it conform, and endpoints only ever see this.
+public protocol RepoHost: Sendable {
+    /// Creates an empty repo for a new account and returns its genesis commit.
+    func createRepo(did: String) async throws -> RepoCommit
+    /// Applies writes atomically, honouring `swapCommit` (the expected current head).
+    func apply(did: String, writes: [RepoWrite], swapCommit: CID?) async throws -> RepoCommit
+    func getRecord(did: String, collection: String, rkey: String) async throws -> (cid: CID, value: DataValue)?
+    func listRecords(did: String, collection: String, limit: Int, cursor: String?, reverse: Bool) async throws
+        -> [(rkey: String, cid: CID, value: DataValue)]
+    func collections(did: String) async throws -> [String]
+    func head(did: String) async throws -> (cid: CID, rev: String)?
+    /// The whole repo (or the part newer than `since`) as a CAR file.
+    func exportCAR(did: String, since: String?) async throws -> [UInt8]
+}
+
+public enum RepoWrite: Sendable, Equatable {
+    /// `swapRecord` on update/delete is the expected current record CID (nil: no expectation).
+    case create(collection: String, rkey: String, value: DataValue)
+    case update(collection: String, rkey: String, value: DataValue, swapRecord: CID?)
+    case delete(collection: String, rkey: String, swapRecord: CID?)
+}
+
+/// What one commit did: enough for the write endpoints' answers and the firehose `#commit` event.
+public struct RepoCommit: Sendable {
+    public struct Op: Sendable {
+        public let action: String   // create | update | delete
+        public let path: String     // collection/rkey
+        public let cid: CID?
+        public let prev: CID?
+    }
+
+    public let did: String
+    public let cid: CID
+    public let rev: String
+    public let since: String?
+    public let prevData: CID?
+    /// CAR slice of the blocks this commit added.
+    public let blocks: [UInt8]
+    public let ops: [Op]
+    public let blobs: [CID]
+}
+
+public enum RepoHostError: Error, Equatable {
+    case repoNotFound
+    case invalidSwap(String)
+    case recordNotFound
+}

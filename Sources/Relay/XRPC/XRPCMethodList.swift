@@ -1,0 +1,13 @@
+extension XRPCMethods {
+    /// Every method this relay serves. Anything else answers 501 MethodNotImplemented
+    /// (and, once the AppView proxy lands, `app.bsky.*`/`chat.bsky.*` go there instead).
+    static var all: [XRPCMethod] {
+        [
+            describeServer, createAccount, createSession, getSession, refreshSession, deleteSession,
+            checkAccountStatus, activateAccount, deactivateAccount,
+            resolveHandle,
+            uploadBlob,
+            getBlob, listBlobs,
+        ]
+    }
+}

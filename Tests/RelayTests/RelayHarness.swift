@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import Relay
+import TestSupport
+
+/// A relay running in-process on a free loopback port, over real SQLite files in a temp directory.
+/// `start` returns once the server reports its bound port (the readiness event), never after a sleep.
+struct RelayHarness: Sendable {
+    let port: Int
+    let environment: RelayEnvironment
+    let dataDirectory: URL
+    private let task: Task<Void, any Error>
+    private let shutdown: RelayShutdown
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    static func makeDataDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dpds-relay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func config(dataDirectory: URL, configure: (inout RelayConfigOverrides) -> Void = { _ in }) throws -> RelayConfig {
+        var overrides = RelayConfigOverrides()
+        overrides.dataDirectory = dataDirectory.path
+        overrides.port = 0
+        configure(&overrides)
+        return try RelayConfig.load(environment: [:], overrides: overrides)
+    }
+
+    static func start(dataDirectory: URL? = nil,
+                      configure: (inout RelayConfigOverrides) -> Void = { _ in }) async throws -> RelayHarness {
+        let dir = try dataDirectory ?? makeDataDirectory()
+        var logger = Logger(label: "relay-test")
+        logger.logLevel = .warning
+        let environment = try RelayEnvironment(config: try config(dataDirectory: dir, configure: configure), logger: logger)
+        let server = RelayServer(environment: environment)
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
+        let shutdown = RelayShutdown()
+        let task = Task {
+            defer { readyContinuation.finish() }
+            try await server.run(shutdown: shutdown) { port in readyContinuation.yield(port) }
+        }
+        let port = try await withDeadline(seconds: 60) {
+            var iterator = ready.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw HarnessError.serverExited }
+            return port
+        }
+        return RelayHarness(port: port, environment: environment, dataDirectory: dir, task: task, shutdown: shutdown)
+    }
+
+    /// Graceful stop, as SIGTERM would; waits until the server has finished.
+    func stop() async {
+        await shutdown.trigger()
+        _ = await task.result
+    }
+
+    /// Runs a python peer off the cooperative pool (it blocks while the server under test needs threads).
+    func peer(_ script: String, _ arguments: [String] = [], timeout: TimeInterval = 300) async throws -> [String: Any] {
+        let data = try await runPeer(script, [baseURL] + arguments, timeout: timeout)
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw HarnessError.badPeerOutput(String(decoding: data, as: UTF8.self))
+        }
+        return object
+    }
+}
+
+func runPeer(_ script: String, _ arguments: [String], timeout: TimeInterval = 300) async throws -> Data {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try Peers.run(script, arguments, timeout: timeout) })
+        }
+    }
+}
+
+enum HarnessError: Error {
+    case serverExited
+    case timedOut
+    case badPeerOutput(String)
+}
+
+/// Bounds a wait on an event; the bound is generous and only there so a bug fails instead of hanging.
+func withDeadline<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            throw HarnessError.timedOut
+        }
+        let result = try await group.next()!
+        group.cancelAll()
+        return result
+    }
+}
