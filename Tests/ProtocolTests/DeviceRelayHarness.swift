@@ -15,6 +15,7 @@ final class FakeRelayStore {
     var headSeq: Int?
     var nextSeq = 1000
     var signatures = 0
+    let key = K256SigningKey()
 
     func authenticate(_ auth: RelaySession.Authentication) -> Outcome<RelaySession.AccountHead, Reject> {
         if let token = auth.pairingToken {
@@ -47,8 +48,7 @@ final class FakeRelayStore {
         }
         signatures += 1
         nextSeq += 1
-        let ack = CommitAck(id: push.id, seq: nextSeq, cid: CID.compute(.dagCBOR, push.commit + [1]), rev: push.rev,
-                            sig: Array(repeating: UInt8(signatures), count: 64))
+        let ack = try! CommitAck.signing(push, with: key, seq: nextSeq).ack
         signed[push.rev] = (push.commit, ack)
         headRev = push.rev
         headSeq = nextSeq

@@ -59,6 +59,9 @@ import TestSupport
         try pair.push(Fixture.commit(rev: "3lbx5yqqtkc2a", since: "3lbx5ypaaaa2a"))
         #expect(pair.acks.map(\.rev) == ["3lbx5ypaaaa2a", "3lbx5yqqtkc2a"])
         #expect(pair.acks.map(\.seq) == [1001, 1002])
+        for case .commitAcked(let ack, let push) in pair.deviceEvents {
+            try ack.verify(for: push, signingKey: pair.store.key.publicKey)
+        }
         #expect(pair.device.pendingPushes.isEmpty)
         // A push on a stale base is refused and reported with the push it refers to.
         try pair.push(Fixture.commit(rev: "3lbx5yzzzzz2a", since: "3lbx5ypaaaa2a"))
@@ -86,6 +89,7 @@ import TestSupport
         let ack = try #require(second.acks.first)
         #expect(ack.seq == 1001 && ack.rev == "3lbx5yqqtkc2a")
         #expect(store.signatures == 1, "never signed twice")
+        try ack.verify(for: pending[0], signingKey: store.key.publicKey)
         #expect(ack.cid == store.signed["3lbx5yqqtkc2a"]?.ack.cid)
     }
 
