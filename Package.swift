@@ -97,7 +97,7 @@ let package = Package(
 
         // Shared by the test targets: where the interop corpus and the Python peers are.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "TestSupport"]),
+        .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "Tunnel", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Protocol", "TestSupport"]),
         .testTarget(name: "TunnelTests", dependencies: ["Tunnel", "TestSupport"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Repo", "Protocol", "TestSupport"]),
