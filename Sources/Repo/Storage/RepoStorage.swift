@@ -44,6 +44,8 @@ public struct StorageWrite: Sendable {
 public protocol RepoStorage: BlockSource, AnyObject {
     func head() throws -> RepoHead?
     func apply(_ write: StorageWrite) throws
+    /// Several commits' writes, in order, in one atomic transaction (group commit).
+    func apply(batch: [StorageWrite]) throws
     /// Records in key order (`reverse` for descending), strictly after `cursor` (an rkey) in that order.
     func listRecords(collection: String, cursor: String?, limit: Int, reverse: Bool) throws -> [RecordEntry]
     func collections() throws -> [String]
