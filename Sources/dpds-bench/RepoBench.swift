@@ -10,6 +10,7 @@ struct RepoBench: AsyncParsableCommand {
 
     @Option(help: "Records in the built tree.") var records: Int = 100_000
     @Option(help: "Single-record signed commits applied to it.") var commits: Int = 10_000
+    @Option(help: "Commits per group in the group-commit figure.") var group: Int = 16
     @Option(help: "Records atmst builds (its rate is per insert, so fewer keeps the run short).") var atmstRecords: Int = 100_000
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -54,7 +55,7 @@ struct RepoBench: AsyncParsableCommand {
         let commitS = now() - t
         // Group commit: 16 single-record commits, each signed, sharing one transaction and fsync.
         t = now()
-        let groupSize = 16
+        let groupSize = group
         for g in 0..<(commits / groupSize) {
             let groups: [[RecordWrite]] = (0..<groupSize).map { j in
                 let i = g * groupSize + j
@@ -63,6 +64,25 @@ struct RepoBench: AsyncParsableCommand {
             try repo.commitGroup(groups, sign: key.sign)
         }
         let groupS = now() - t
+
+        // The same commits without fsync (synchronous=OFF): not durable, shown only to split the cost.
+        let bare = try Repository(storage: try SQLiteRepoStorage(path: dir + "/bare.sqlite", durable: false), did: "did:example:bare")
+        try bare.commit(seed, sign: key.sign)
+        t = now()
+        for i in 0..<commits {
+            try bare.commit([.create(collection: "app.bsky.feed.like", rkey: String(format: "3m%011d", i), record: Self.record(records + i))], sign: key.sign)
+        }
+        let bareS = now() - t
+        var fsyncs: [Double] = []
+        let probe = dir + "/probe"
+        FileManager.default.createFile(atPath: probe, contents: nil)
+        let fd = open(probe, O_WRONLY)
+        for _ in 0..<200 {
+            _ = [UInt8](repeating: 1, count: 4096).withUnsafeBytes { write(fd, $0.baseAddress, 4096) }
+            let s = now(); fdatasync(fd); fsyncs.append(now() - s)
+        }
+        close(fd)
+        fsyncs.sort()
 
         // 3. Export.
         var bytes = 0
@@ -81,6 +101,8 @@ struct RepoBench: AsyncParsableCommand {
         print(String(format: "store %d records in one commit:                  %8.2f s", records, loadS))
         print(String(format: "single-record signed durable commits:              %8.0f commits/s (%.0f µs each)", Double(commits) / commitS, commitS / Double(commits) * 1e6))
         print(String(format: "same, group commit of %d (one fsync per group):     %8.0f commits/s", groupSize, Double(commits / groupSize * groupSize) / groupS))
+        print(String(format: "same, no fsync (synchronous=OFF, NOT durable):     %8.0f commits/s (%.0f µs each: MST + sign + SQLite)", Double(commits) / bareS, bareS / Double(commits) * 1e6))
+        print(String(format: "this machine now: fdatasync median %.0f µs, p90 %.0f µs", fsyncs[100] * 1e6, fsyncs[180] * 1e6))
         print(String(format: "CAR export:                                        %8.1f MB/s (%.1f MB)", Double(bytes) / 1e6 / exportS, Double(bytes) / 1e6))
         print("root \(rootCID.text)")
         if let p = peer {

@@ -51,4 +51,14 @@ public protocol RepoStorage: BlockSource, AnyObject {
     func collections() throws -> [String]
     /// Blocks written by commits with rev > `since` (all blocks when nil), in rev order.
     func forEachBlock(since: String?, _ body: (Block) throws -> Void) throws
+    /// The same blocks as raw `cid`, `bytes` buffers (valid only during the call), for streaming export.
+    func forEachRawBlock(since: String?, _ body: (_ cid: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws
+}
+
+extension RepoStorage {
+    public func forEachRawBlock(since: String?, _ body: (_ cid: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws {
+        try forEachBlock(since: since) { b in
+            try b.cid.bytes.withUnsafeBytes { c in try b.bytes.withUnsafeBytes { d in try body(c, d) } }
+        }
+    }
 }

@@ -13,11 +13,12 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     let db: DatabaseQueue
     public let path: String
 
-    public init(path: String) throws {
+    /// `durable: false` (synchronous=OFF) exists only to measure what the fsync costs; never ship it.
+    public init(path: String, durable: Bool = true) throws {
         var config = Configuration()
         config.journalMode = .wal
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
         }
         self.path = path
         db = try DatabaseQueue(path: path, configuration: config)
@@ -100,11 +101,24 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     }
 
     public func forEachBlock(since: String?, _ body: (Block) throws -> Void) throws {
+        try forEachRawBlock(since: since) { cid, bytes in
+            try body(Block(cid: try CIDBinary.parse(Array(cid)), bytes: Array(bytes)))
+        }
+    }
+
+    /// Export's fast path: the stored bytes without parsing or copying into Swift arrays.
+    /// A full export scans the table in key order instead of going through the rev index.
+    public func forEachRawBlock(since: String?, _ body: (_ cid: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws {
         try db.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks WHERE rev > ? ORDER BY rev",
-                                           arguments: [since ?? ""])
+            let rows = since == nil
+                ? try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks")
+                : try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks WHERE rev > ? ORDER BY rev", arguments: [since])
             while let row = try rows.next() {
-                try body(Block(cid: try Self.cid(row[0]), bytes: Array(row[1] as Data)))
+                try row.withUnsafeData(atIndex: 0) { cid in
+                    try row.withUnsafeData(atIndex: 1) { bytes in
+                        try (cid ?? Data()).withUnsafeBytes { c in try (bytes ?? Data()).withUnsafeBytes { b in try body(c, b) } }
+                    }
+                }
             }
         }
     }
