@@ -120,7 +120,16 @@ public final class Repository {
     /// Persists the prepared commit with its signature in one durable transaction.
     @discardableResult
     public func apply(signature: [UInt8]) throws -> SignedCommit {
+        let (signed, write) = try sealPending(signature: signature, after: head)
+        do { try storage.apply(write) } catch { try reload(); throw error }
+        head = write.head
+        return signed
+    }
+
+    /// Turns the pending commit into its signed form and the storage write that persists it.
+    private func sealPending(signature: [UInt8], after previous: RepoHead?) throws -> (SignedCommit, StorageWrite) {
         guard let p = pending else { throw RepoError.noPendingCommit }
+        pending = nil
         let signed = SignedCommit(unsigned: p.commit, sig: signature)
         let block = signed.block
         let newHead = RepoHead(did: did, commit: block.cid, rev: p.commit.rev, data: p.commit.data)
@@ -130,11 +139,31 @@ public final class Repository {
             changes.append((String(parts[0]), String(parts[1]), op.cid))
         }
         let write = StorageWrite(head: newHead, putBlocks: p.newBlocks + [block],
-                                 deleteBlocks: p.removedNodes + (head.map { [$0.commit] } ?? []),
+                                 deleteBlocks: p.removedNodes + (previous.map { [$0.commit] } ?? []),
                                  releasedRecords: p.releasedRecords, recordChanges: changes)
-        do { try storage.apply(write) } catch { pending = nil; try reload(); throw error }
-        pending = nil
-        head = newHead
+        return (signed, write)
+    }
+
+    /// Group commit: each write set becomes its own signed commit, in order, and all of them are
+    /// made durable by one transaction (one fsync). Nothing is acknowledged (returned) before
+    /// everything is durable; on failure none is applied.
+    @discardableResult
+    public func commitGroup(_ groups: [[RecordWrite]], sign: ([UInt8]) throws -> [UInt8]) throws -> [SignedCommit] {
+        var writes: [StorageWrite] = []
+        var signed: [SignedCommit] = []
+        var current = head
+        do {
+            for g in groups {
+                let p = try prepare(g)
+                let (s, w) = try sealPending(signature: try sign(p.commit.bytesToSign), after: current)
+                signed.append(s); writes.append(w); current = w.head
+            }
+            try storage.apply(batch: writes)
+        } catch {
+            try reload()
+            throw error
+        }
+        head = current
         return signed
     }
 

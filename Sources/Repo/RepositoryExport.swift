@@ -8,8 +8,9 @@ extension Repository {
         guard let commit = try storage.block(head.commit) else { throw RepoError.mst(.missingBlock(head.commit)) }
         var car = try CARWriter(roots: [head.commit], sink: sink)
         try car.write(Block(cid: head.commit, bytes: commit))
-        try storage.forEachBlock(since: since) { b in
-            if b.cid != head.commit { try car.write(b) }
+        let commitBytes = head.commit.bytes
+        try storage.forEachRawBlock(since: since) { cid, bytes in
+            if !cid.elementsEqual(commitBytes) { try car.write(cid: cid, bytes: bytes) }
         }
         try car.flush()
     }

@@ -10,6 +10,7 @@ struct RepoBench: AsyncParsableCommand {
 
     @Option(help: "Records in the built tree.") var records: Int = 100_000
     @Option(help: "Single-record signed commits applied to it.") var commits: Int = 10_000
+    @Option(help: "Commits per group in the group-commit figure.") var group: Int = 16
     @Option(help: "Records atmst builds (its rate is per insert, so fewer keeps the run short).") var atmstRecords: Int = 100_000
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -25,7 +26,8 @@ struct RepoBench: AsyncParsableCommand {
         for (k, v) in zip(keys, values) { try tree.put(k, v) }
         let rootCID = tree.rootCID()
         let buildS = now() - t
-        let buildRSS = peakRSSMB() - rss0
+        let peakAfterBuild = peakRSSMB()
+        let buildRSS = peakAfterBuild - rss0
         // Same, but a root CID after every insert, as atmst computes.
         let perInsertN = min(records, 20_000)
         t = now()
@@ -51,6 +53,36 @@ struct RepoBench: AsyncParsableCommand {
             try repo.commit([.create(collection: "app.bsky.feed.like", rkey: String(format: "3m%011d", i), record: Self.record(records + i))], sign: key.sign)
         }
         let commitS = now() - t
+        // Group commit: 16 single-record commits, each signed, sharing one transaction and fsync.
+        t = now()
+        let groupSize = group
+        for g in 0..<(commits / groupSize) {
+            let groups: [[RecordWrite]] = (0..<groupSize).map { j in
+                let i = g * groupSize + j
+                return [.create(collection: "app.bsky.graph.follow", rkey: String(format: "3n%011d", i), record: Self.record(records + commits + i))]
+            }
+            try repo.commitGroup(groups, sign: key.sign)
+        }
+        let groupS = now() - t
+
+        // The same commits without fsync (synchronous=OFF): not durable, shown only to split the cost.
+        let bare = try Repository(storage: try SQLiteRepoStorage(path: dir + "/bare.sqlite", durable: false), did: "did:example:bare")
+        try bare.commit(seed, sign: key.sign)
+        t = now()
+        for i in 0..<commits {
+            try bare.commit([.create(collection: "app.bsky.feed.like", rkey: String(format: "3m%011d", i), record: Self.record(records + i))], sign: key.sign)
+        }
+        let bareS = now() - t
+        var fsyncs: [Double] = []
+        let probe = dir + "/probe"
+        FileManager.default.createFile(atPath: probe, contents: nil)
+        let fd = open(probe, O_WRONLY)
+        for _ in 0..<200 {
+            _ = [UInt8](repeating: 1, count: 4096).withUnsafeBytes { write(fd, $0.baseAddress, 4096) }
+            let s = now(); fdatasync(fd); fsyncs.append(now() - s)
+        }
+        close(fd)
+        fsyncs.sort()
 
         // 3. Export.
         var bytes = 0
@@ -65,16 +97,19 @@ struct RepoBench: AsyncParsableCommand {
         print("repo (records \(records), commits \(commits); durability: SQLite WAL + synchronous=FULL, fsync per commit)")
         print(String(format: "build %d records, single inserts, root at end:   %8.0f inserts/s  (%.2fs)", records, Double(records) / buildS, buildS))
         print(String(format: "build %d records, root CID after every insert:  %8.0f inserts/s", perInsertN, Double(perInsertN) / perInsertS))
-        print(String(format: "memory growth building the tree:                   %8.1f MB (process peak RSS %.1f MB)", buildRSS, peakTotal))
+        print(String(format: "memory: tree growth %.1f MB; process peak RSS after build %.1f MB (end of run %.1f MB)", buildRSS, peakAfterBuild, peakTotal))
         print(String(format: "store %d records in one commit:                  %8.2f s", records, loadS))
         print(String(format: "single-record signed durable commits:              %8.0f commits/s (%.0f µs each)", Double(commits) / commitS, commitS / Double(commits) * 1e6))
+        print(String(format: "same, group commit of %d (one fsync per group):     %8.0f commits/s", groupSize, Double(commits / groupSize * groupSize) / groupS))
+        print(String(format: "same, no fsync (synchronous=OFF, NOT durable):     %8.0f commits/s (%.0f µs each: MST + sign + SQLite)", Double(commits) / bareS, bareS / Double(commits) * 1e6))
+        print(String(format: "this machine now: fdatasync median %.0f µs, p90 %.0f µs", fsyncs[100] * 1e6, fsyncs[180] * 1e6))
         print(String(format: "CAR export:                                        %8.1f MB/s (%.1f MB)", Double(bytes) / 1e6 / exportS, Double(bytes) / 1e6))
         print("root \(rootCID.text)")
         if let p = peer {
             let theirBuild = p["build_per_s"] ?? 0, theirCommits = p["commits_per_s"] ?? 0, theirRSS = p["peak_rss_mb"] ?? 0
             print(String(format: "atmst build %d records by single inserts:        %8.0f inserts/s  -> dpds %.1fx (root at end), %.1fx (root per insert)",
                          Int(p["records"] ?? 0), theirBuild, Double(records) / buildS / theirBuild, Double(perInsertN) / perInsertS / theirBuild))
-            print(String(format: "atmst peak RSS (python process):                   %8.1f MB  -> dpds tree growth is %.2f of it", theirRSS, buildRSS / theirRSS))
+            print(String(format: "atmst peak RSS (python process, same inputs):      %8.1f MB  -> dpds process peak after build is %.2f of it", theirRSS, peakAfterBuild / theirRSS))
             print(String(format: "atmst MST updates with new root (no signing/disk): %8.0f /s     -> dpds full durable commits %.1fx", theirCommits, Double(commits) / commitS / theirCommits))
         } else {
             print("(atmst not measured: peer not installed; run make venv)")

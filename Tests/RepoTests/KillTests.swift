@@ -21,6 +21,9 @@ import TestSupport
         child.standardOutput = out
         child.standardError = FileHandle.nullDevice
         try child.run()
+        // Bound the whole wait: a stuck child is killed, which ends the read below with EOF.
+        let pid = child.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300) { kill(pid, SIGKILL) }
         // Read until enough commits have returned, then kill without warning.
         var buffer = Data()
         let reader = out.fileHandleForReading

@@ -110,3 +110,30 @@ func exportAll(_ repo: Repository) throws -> [UInt8] {
     try repo.exportCAR { out += $0 }
     return out
 }
+
+@Suite struct GroupCommitTests {
+    @Test func groupCommitIsAtomicAndOrdered() throws {
+        let dir = tempDir()
+        let storage = try SQLiteRepoStorage(path: dir + "/g.sqlite")
+        let repo = try Repository(storage: storage, did: "did:example:g")
+        let groups: [[RecordWrite]] = (0..<8).map { [.create(collection: "com.example.g", rkey: "r\($0)", record: record("g\($0)"))] }
+            + [[.delete(collection: "com.example.g", rkey: "r0")]]
+        let commits = try repo.commitGroup(groups, sign: fakeSignature)
+        #expect(commits.count == 9)
+        #expect(commits.map(\.rev) == commits.map(\.rev).sorted())
+        #expect(try storage.head()?.rev == commits.last!.rev)
+        // A failing member rolls the whole group back.
+        #expect(throws: RepoError.self) {
+            try repo.commitGroup([[.create(collection: "com.example.g", rkey: "new", record: record("n"))],
+                                  [.delete(collection: "com.example.g", rkey: "missing")]], sign: fakeSignature)
+        }
+        #expect(try repo.record(collection: "com.example.g", rkey: "new") == nil)
+        #expect(try storage.head()?.rev == commits.last!.rev)
+        let s = try RepoVerifier.verify(car: try exportAll(repo), signature: nil)
+        #expect(s.records.map(\.key) == (1..<8).map { "com.example.g/r\($0)" })
+        var stored = 0
+        try storage.forEachBlock(since: nil) { _ in stored += 1 }
+        #expect(stored == 1 + s.nodes.count + s.records.count)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}

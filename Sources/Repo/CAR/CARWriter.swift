@@ -26,6 +26,14 @@ public struct CARWriter {
         if buffer.count >= chunk { try flush() }
     }
 
+    /// A section from raw buffers (the store's bytes as they are), skipping CID parsing.
+    public mutating func write(cid: UnsafeRawBufferPointer, bytes: UnsafeRawBufferPointer) throws {
+        Varint.append(UInt64(cid.count + bytes.count), to: &buffer)
+        buffer.append(contentsOf: cid)
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= chunk { try flush() }
+    }
+
     public mutating func flush() throws {
         if !buffer.isEmpty { try sink(buffer); buffer.removeAll(keepingCapacity: true) }
     }

@@ -105,14 +105,20 @@ struct CBORReader {
     mutating func optionalLink() throws(Failure) -> CID? { try isNull() ? nil : try link() }
 
     /// Skips one complete data item (used for unknown map values such as extra commit fields).
-    mutating func skip() throws(Failure) {
+    /// Nesting is bounded so a hostile block cannot exhaust the stack.
+    mutating func skip(depth: Int = 0) throws(Failure) {
+        guard depth < 64 else { throw .unexpected("nesting deeper than 64") }
         let (m, v) = try head()
         switch m {
         case 0, 1, 7: return
         case 2, 3: _ = try raw(v)
-        case 4: for _ in 0..<v { try skip() }
-        case 5: for _ in 0..<(v * 2) { try skip() }
-        case 6: try skip()
+        case 4:
+            guard v <= UInt64(bytes.count - offset) else { throw .truncated }
+            for _ in 0..<v { try skip(depth: depth + 1) }
+        case 5:
+            guard v <= UInt64(bytes.count - offset) else { throw .truncated }
+            for _ in 0..<(v * 2) { try skip(depth: depth + 1) }
+        case 6: try skip(depth: depth + 1)
         default: throw .unexpected("major \(m)")
         }
     }

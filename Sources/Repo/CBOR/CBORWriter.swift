@@ -35,13 +35,14 @@ struct CBORWriter {
     mutating func null() { bytes.append(0xf6) }
 
     /// Tag 42 around the binary CID with its 0x00 multibase prefix, as DAG-CBOR requires.
+    /// Written field by field: repo CIDs are always v1, one-byte codec, sha2-256.
     mutating func link(_ cid: CID) {
-        bytes.append(0xd8); bytes.append(42)
-        let b = cid.bytes
-        head(2, UInt64(b.count + 1))
-        bytes.append(0)
-        bytes.append(contentsOf: b)
+        bytes.append(contentsOf: [0xd8, 42, 0x58, 37, 0x00, 0x01, UInt8(cid.codec.rawValue), CID.sha256Code, 32])
+        bytes.append(contentsOf: cid.digest)
     }
+
+    /// A one-character text string (the field names of MST nodes), without building a String.
+    mutating func key(_ ascii: UInt8) { bytes.append(0x61); bytes.append(ascii) }
 
     mutating func optionalLink(_ cid: CID?) { if let cid { link(cid) } else { null() } }
 }

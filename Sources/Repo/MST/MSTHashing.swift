@@ -36,16 +36,25 @@ extension MST {
         }
     }
 
-    /// Encodes a node whose children are already hashed.
+    /// Encodes a node whose children are already hashed, straight from the in-memory node
+    /// (same bytes as `MSTNodeData.encode`, without the intermediate copies).
     static func encodeNode(_ node: MSTNode) -> [UInt8] {
-        var entries: [MSTNodeData.Entry] = []
-        entries.reserveCapacity(node.entries.count)
+        var w = CBORWriter(capacity: 16 + node.entries.count * 100)
+        w.mapHeader(2)
+        w.key(UInt8(ascii: "e"))
+        w.arrayHeader(node.entries.count)
         var previous: [UInt8] = []
         for e in node.entries {
             let p = MSTKey.commonPrefixLength(previous, e.key)
-            entries.append(.init(prefixLength: p, suffix: Array(e.key[p...]), value: e.value, right: childCID(e.right)))
+            w.mapHeader(4)
+            w.key(UInt8(ascii: "k")); w.byteString(e.key[p...])
+            w.key(UInt8(ascii: "p")); w.uint(UInt64(p))
+            w.key(UInt8(ascii: "t")); w.optionalLink(childCID(e.right))
+            w.key(UInt8(ascii: "v")); w.link(e.value)
             previous = e.key
         }
-        return MSTNodeData(left: childCID(node.left), entries: entries).encode()
+        w.key(UInt8(ascii: "l"))
+        w.optionalLink(childCID(node.left))
+        return w.bytes
     }
 }

@@ -49,13 +49,22 @@ public enum MSTKey {
 
     /// Validates the repo path form: two non-empty segments of allowed characters, rkey not `.`/`..`.
     public static func validate(_ key: [UInt8]) throws(Invalid) {
-        let text = String(decoding: key, as: UTF8.self)
         if key.isEmpty { throw .empty }
         if key.count > maxLength { throw .tooLong(key.count) }
-        let parts = key.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[1].count <= 512 else { throw .shape(text) }
-        if parts[1].elementsEqual(".".utf8) || parts[1].elementsEqual("..".utf8) { throw .shape(text) }
-        for part in parts where !part.allSatisfy(allowed) { throw .character(text) }
+        var text: String { String(decoding: key, as: UTF8.self) }
+        // One pass, no allocation: this runs on every write.
+        var slash = -1
+        for (i, c) in key.enumerated() {
+            if c == UInt8(ascii: "/") {
+                if slash >= 0 { throw .shape(text) }
+                slash = i
+            } else if !allowed(c) {
+                throw .character(text)
+            }
+        }
+        let rkeyLength = key.count - slash - 1
+        guard slash > 0, rkeyLength > 0, rkeyLength <= 512 else { throw .shape(text) }
+        if key[(slash + 1)...].elementsEqual(".".utf8) || key[(slash + 1)...].elementsEqual("..".utf8) { throw .shape(text) }
     }
 
     public static func validate(_ key: String) throws(Invalid) { try validate(Array(key.utf8)) }

@@ -44,9 +44,21 @@ public struct StorageWrite: Sendable {
 public protocol RepoStorage: BlockSource, AnyObject {
     func head() throws -> RepoHead?
     func apply(_ write: StorageWrite) throws
+    /// Several commits' writes, in order, in one atomic transaction (group commit).
+    func apply(batch: [StorageWrite]) throws
     /// Records in key order (`reverse` for descending), strictly after `cursor` (an rkey) in that order.
     func listRecords(collection: String, cursor: String?, limit: Int, reverse: Bool) throws -> [RecordEntry]
     func collections() throws -> [String]
     /// Blocks written by commits with rev > `since` (all blocks when nil), in rev order.
     func forEachBlock(since: String?, _ body: (Block) throws -> Void) throws
+    /// The same blocks as raw `cid`, `bytes` buffers (valid only during the call), for streaming export.
+    func forEachRawBlock(since: String?, _ body: (_ cid: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws
+}
+
+extension RepoStorage {
+    public func forEachRawBlock(since: String?, _ body: (_ cid: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws {
+        try forEachBlock(since: since) { b in
+            try b.cid.bytes.withUnsafeBytes { c in try b.bytes.withUnsafeBytes { d in try body(c, d) } }
+        }
+    }
 }

@@ -13,11 +13,12 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     let db: DatabaseQueue
     public let path: String
 
-    public init(path: String) throws {
+    /// `durable: false` (synchronous=OFF) exists only to measure what the fsync costs; never ship it.
+    public init(path: String, durable: Bool = true) throws {
         var config = Configuration()
         config.journalMode = .wal
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
         }
         self.path = path
         db = try DatabaseQueue(path: path, configuration: config)
@@ -49,25 +50,32 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         }
     }
 
-    public func apply(_ w: StorageWrite) throws {
+    public func apply(_ w: StorageWrite) throws { try apply(batch: [w]) }
+
+    public func apply(batch: [StorageWrite]) throws {
+        guard let last = batch.last else { return }
         try db.write { db in
-            let put = try db.cachedStatement(sql:
-                "INSERT INTO blocks (cid, rev, bytes) VALUES (?, ?, ?) ON CONFLICT(cid) DO UPDATE SET rev = excluded.rev")
-            for b in w.putBlocks { try put.execute(arguments: [Data(b.cid.bytes), w.head.rev, Data(b.bytes)]) }
-            let del = try db.cachedStatement(sql: "DELETE FROM blocks WHERE cid = ?")
-            for c in w.deleteBlocks { try del.execute(arguments: [Data(c.bytes)]) }
-            let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO records (collection, rkey, cid) VALUES (?, ?, ?)")
-            let remove = try db.cachedStatement(sql: "DELETE FROM records WHERE collection = ? AND rkey = ?")
-            for c in w.recordChanges {
-                if let cid = c.cid { try upsert.execute(arguments: [c.collection, c.rkey, Data(cid.bytes)]) }
-                else { try remove.execute(arguments: [c.collection, c.rkey]) }
-            }
-            let release = try db.cachedStatement(sql:
-                "DELETE FROM blocks WHERE cid = ?1 AND NOT EXISTS (SELECT 1 FROM records WHERE cid = ?1)")
-            for c in w.releasedRecords { try release.execute(arguments: [Data(c.bytes)]) }
+            for w in batch { try Self.write(w, db) }
             try db.execute(sql: "INSERT OR REPLACE INTO head (id, did, commit_cid, rev, data_cid) VALUES (1, ?, ?, ?, ?)",
-                           arguments: [w.head.did, Data(w.head.commit.bytes), w.head.rev, Data(w.head.data.bytes)])
+                           arguments: [last.head.did, Data(last.head.commit.bytes), last.head.rev, Data(last.head.data.bytes)])
         }
+    }
+
+    private static func write(_ w: StorageWrite, _ db: Database) throws {
+        let put = try db.cachedStatement(sql:
+            "INSERT INTO blocks (cid, rev, bytes) VALUES (?, ?, ?) ON CONFLICT(cid) DO UPDATE SET rev = excluded.rev")
+        for b in w.putBlocks { try put.execute(arguments: [Data(b.cid.bytes), w.head.rev, Data(b.bytes)]) }
+        let del = try db.cachedStatement(sql: "DELETE FROM blocks WHERE cid = ?")
+        for c in w.deleteBlocks { try del.execute(arguments: [Data(c.bytes)]) }
+        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO records (collection, rkey, cid) VALUES (?, ?, ?)")
+        let remove = try db.cachedStatement(sql: "DELETE FROM records WHERE collection = ? AND rkey = ?")
+        for c in w.recordChanges {
+            if let cid = c.cid { try upsert.execute(arguments: [c.collection, c.rkey, Data(cid.bytes)]) }
+            else { try remove.execute(arguments: [c.collection, c.rkey]) }
+        }
+        let release = try db.cachedStatement(sql:
+            "DELETE FROM blocks WHERE cid = ?1 AND NOT EXISTS (SELECT 1 FROM records WHERE cid = ?1)")
+        for c in w.releasedRecords { try release.execute(arguments: [Data(c.bytes)]) }
     }
 
     public func listRecords(collection: String, cursor: String?, limit: Int, reverse: Bool) throws -> [RecordEntry] {
@@ -93,11 +101,24 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     }
 
     public func forEachBlock(since: String?, _ body: (Block) throws -> Void) throws {
+        try forEachRawBlock(since: since) { cid, bytes in
+            try body(Block(cid: try CIDBinary.parse(Array(cid)), bytes: Array(bytes)))
+        }
+    }
+
+    /// Export's fast path: the stored bytes without parsing or copying into Swift arrays.
+    /// A full export scans the table in key order instead of going through the rev index.
+    public func forEachRawBlock(since: String?, _ body: (_ cid: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws {
         try db.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks WHERE rev > ? ORDER BY rev",
-                                           arguments: [since ?? ""])
+            let rows = since == nil
+                ? try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks")
+                : try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks WHERE rev > ? ORDER BY rev", arguments: [since])
             while let row = try rows.next() {
-                try body(Block(cid: try Self.cid(row[0]), bytes: Array(row[1] as Data)))
+                try row.withUnsafeData(atIndex: 0) { cid in
+                    try row.withUnsafeData(atIndex: 1) { bytes in
+                        try (cid ?? Data()).withUnsafeBytes { c in try (bytes ?? Data()).withUnsafeBytes { b in try body(c, b) } }
+                    }
+                }
             }
         }
     }
