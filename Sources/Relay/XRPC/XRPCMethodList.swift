@@ -4,7 +4,7 @@ extension XRPCMethods {
     static var all: [XRPCMethod] {
         [
             describeServer, createAccount, createSession, getSession, refreshSession, deleteSession,
-            checkAccountStatus, activateAccount, deactivateAccount,
+            checkAccountStatus, activateAccount, deactivateAccount, getServiceAuth,
             resolveHandle,
             uploadBlob,
             getBlob, listBlobs,
