@@ -22,14 +22,15 @@ struct CryptoBench: AsyncParsableCommand {
         }
         let peer = peerRates()
         print("crypto (\(message.count)-byte messages, \(seconds)s per figure, one core)")
-        print("curve  op       dpds ops/s   peer ops/s (atproto SDK / OpenSSL)   ratio")
+        print("curve  op        dpds ops/s   peer ops/s   dpds/peer   (peer: atproto Python SDK, OpenSSL)")
         for name in ["k256", "p256"] {
             for op in ["sign", "verify"] {
                 let mine = op == "sign" ? ours[name]!.sign : ours[name]!.verify
                 let theirs = peer?[name]?[op]
-                let theirsText = theirs.map { String(format: "%10.0f", $0) } ?? "       n/a"
-                let ratio = theirs.map { String(format: "%5.2fx", mine / $0) } ?? "   -"
-                print("\(name)   \(op.padding(toLength: 7, withPad: " ", startingAt: 0))  \(String(format: "%10.0f", mine))   \(theirsText)                           \(ratio)")
+                let theirsText = theirs.map { String(format: "%12.0f", $0) } ?? "         n/a"
+                let ratio = theirs.map { String(format: "%10.2fx", mine / $0) } ?? "          -"
+                let opText = op.padding(toLength: 6, withPad: " ", startingAt: 0)
+                print("\(name)   \(opText) \(String(format: "%12.0f", mine)) \(theirsText) \(ratio)")
             }
         }
         if peer == nil { print("(peer not measured: \(Self.python.path) not found; run make venv)") }

@@ -36,7 +36,7 @@ public struct K256SigningKey: SigningKey {
         var length = 33
         _ = secp256k1_ec_pubkey_serialize(ctx, &out, &length, &pub, UInt32(SECP256K1_EC_COMPRESSED))
         self.rawRepresentation = rawRepresentation
-        self.publicK256 = K256PublicKey(trusted: out)
+        self.publicK256 = K256PublicKey(compressed: out, point: pub)
     }
 
     public func sign(_ message: [UInt8]) throws -> [UInt8] {

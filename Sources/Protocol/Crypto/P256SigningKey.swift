@@ -26,7 +26,7 @@ public struct P256SigningKey: SigningKey {
 
     private init(key: P256.Signing.PrivateKey) {
         self.key = key
-        self.publicP256 = P256PublicKey(trusted: Array(key.publicKey.compressedRepresentation))
+        self.publicP256 = P256PublicKey(key.publicKey)
     }
 
     public func sign(_ message: [UInt8]) throws -> [UInt8] {
