@@ -1,6 +1,121 @@
 import ArgumentParser
+import Foundation
+import Protocol
+import Repo
 
+/// Repo engine figures next to atmst on the same data shape in the same run: a 100,000-record
+/// tree by single inserts, 10,000 single-record signed durable commits, CAR export, peak memory.
 struct RepoBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "repo", abstract: "Repo engine: build, commits, export, next to atmst.")
-    func run() async throws { print("repo: not measured yet") }
+
+    @Option(help: "Records in the built tree.") var records: Int = 100_000
+    @Option(help: "Single-record signed commits applied to it.") var commits: Int = 10_000
+    @Option(help: "Records atmst builds (its rate is per insert, so fewer keeps the run short).") var atmstRecords: Int = 100_000
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func run() async throws {
+        let keys = (0..<records).map { String(format: "app.bsky.feed.post/3l%011d", $0) }.shuffled()
+        let values = (0..<records).map { CID.compute(.dagCBOR, Array("record \($0)".utf8)) }
+
+        // 1. Build by single inserts, hashing once at the end (our write path: hash per commit).
+        let rss0 = peakRSSMB()
+        var t = now()
+        let tree = MST(source: MemoryBlockStore())
+        for (k, v) in zip(keys, values) { try tree.put(k, v) }
+        let rootCID = tree.rootCID()
+        let buildS = now() - t
+        let buildRSS = peakRSSMB() - rss0
+        // Same, but a root CID after every insert, as atmst computes.
+        let perInsertN = min(records, 20_000)
+        t = now()
+        let tree2 = MST(source: MemoryBlockStore())
+        for (k, v) in zip(keys.prefix(perInsertN), values) { try tree2.put(k, v); _ = tree2.rootCID() }
+        let perInsertS = now() - t
+
+        // 2. Durable signed commits on a stored 100k-record repo.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dpds-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let key = K256SigningKey()
+        let storage = try SQLiteRepoStorage(path: dir + "/repo.sqlite")
+        let repo = try Repository(storage: storage, did: "did:example:bench")
+        t = now()
+        let seed: [RecordWrite] = keys.enumerated().map { i, k in
+            .create(collection: "app.bsky.feed.post", rkey: String(k.split(separator: "/")[1]), record: Self.record(i))
+        }
+        try repo.commit(seed, sign: key.sign)
+        let loadS = now() - t
+        t = now()
+        for i in 0..<commits {
+            try repo.commit([.create(collection: "app.bsky.feed.like", rkey: String(format: "3m%011d", i), record: Self.record(records + i))], sign: key.sign)
+        }
+        let commitS = now() - t
+
+        // 3. Export.
+        var bytes = 0
+        t = now()
+        try repo.exportCAR { bytes += $0.count }
+        let exportS = now() - t
+        let peakTotal = peakRSSMB()
+
+        // 4. atmst on the same shape.
+        let peer = atmst()
+
+        print("repo (records \(records), commits \(commits); durability: SQLite WAL + synchronous=FULL, fsync per commit)")
+        print(String(format: "build %d records, single inserts, root at end:   %8.0f inserts/s  (%.2fs)", records, Double(records) / buildS, buildS))
+        print(String(format: "build %d records, root CID after every insert:  %8.0f inserts/s", perInsertN, Double(perInsertN) / perInsertS))
+        print(String(format: "memory growth building the tree:                   %8.1f MB (process peak RSS %.1f MB)", buildRSS, peakTotal))
+        print(String(format: "store %d records in one commit:                  %8.2f s", records, loadS))
+        print(String(format: "single-record signed durable commits:              %8.0f commits/s (%.0f µs each)", Double(commits) / commitS, commitS / Double(commits) * 1e6))
+        print(String(format: "CAR export:                                        %8.1f MB/s (%.1f MB)", Double(bytes) / 1e6 / exportS, Double(bytes) / 1e6))
+        print("root \(rootCID.text)")
+        if let p = peer {
+            let theirBuild = p["build_per_s"] ?? 0, theirCommits = p["commits_per_s"] ?? 0, theirRSS = p["peak_rss_mb"] ?? 0
+            print(String(format: "atmst build %d records by single inserts:        %8.0f inserts/s  -> dpds %.1fx (root at end), %.1fx (root per insert)",
+                         Int(p["records"] ?? 0), theirBuild, Double(records) / buildS / theirBuild, Double(perInsertN) / perInsertS / theirBuild))
+            print(String(format: "atmst peak RSS (python process):                   %8.1f MB  -> dpds tree growth is %.2f of it", theirRSS, buildRSS / theirRSS))
+            print(String(format: "atmst MST updates with new root (no signing/disk): %8.0f /s     -> dpds full durable commits %.1fx", theirCommits, Double(commits) / commitS / theirCommits))
+        } else {
+            print("(atmst not measured: peer not installed; run make venv)")
+        }
+    }
+
+    /// `{"n": i}` as DAG-CBOR.
+    static func record(_ i: Int) -> [UInt8] {
+        var out: [UInt8] = [0xa1, 0x61, 0x6e]
+        if i < 24 { out.append(UInt8(i)) } else if i < 256 { out += [0x18, UInt8(i)] }
+        else if i < 65536 { out += [0x19, UInt8(i >> 8), UInt8(i & 0xff)] }
+        else { out += [0x1a, UInt8(i >> 24), UInt8((i >> 16) & 0xff), UInt8((i >> 8) & 0xff), UInt8(i & 0xff)] }
+        return out
+    }
+
+    func now() -> Double { Date().timeIntervalSince1970 }
+
+    func peakRSSMB() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    func atmst() -> [String: Double]? {
+        let python = ProcessInfo.processInfo.environment["DPDS_PYTHON"].map { URL(fileURLWithPath: $0) }
+            ?? Self.root.appendingPathComponent(".venv/bin/python")
+        guard FileManager.default.isExecutableFile(atPath: python.path) else { return nil }
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [Self.root.appendingPathComponent("tests/peers/repo_atmst.py").path, "bench", String(atmstRecords)]
+        let out = Pipe()
+        process.standardOutput = out
+        guard (try? process.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard var dict = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        dict["records"] = Double(atmstRecords)
+        return dict.compactMapValues { $0 as? Double }
+    }
 }

@@ -120,6 +120,19 @@ import Testing
         Self.reject([0xa0, 0xa0, 0xa0], .trailingBytes(2), at: 1)
     }
 
+    @Test func concatenatedItemsDecodeOneAtATime() throws {
+        let header = DataValue.map(["op": .integer(1), "t": .string("#commit")])
+        let body = DataValue.map(["seq": .integer(7)])
+        let frame = DAGCBOR.encode(header) + DAGCBOR.encode(body)
+        let first = try DAGCBOR.decodeFirst(frame)
+        #expect(first.value == header)
+        let second = try DAGCBOR.decodeFirst(frame[first.length...])
+        #expect(second.value == body)
+        #expect(first.length + second.length == frame.count)
+        #expect(throws: DAGCBORError(.truncated, at: 0)) { try DAGCBOR.decodeFirst(frame[frame.count...]) }
+        #expect(throws: DAGCBORError(.nonMinimalEncoding, at: 1)) { try DAGCBOR.decodeFirst([0xee, 0x81, 0x18, 0x01][1...]) }
+    }
+
     @Test func limitsAreEnforced() throws {
         let deepest = [UInt8](repeating: 0x81, count: 127) + [0x80]
         #expect(try DAGCBOR.decode(deepest) != .null)

@@ -93,7 +93,7 @@ import TestSupport
         var pair = SessionPair(device: Fixture.pairing(), store: Fixture.store())
         pair.start()
         pair.now = 50
-        guard case .sent(let id, let actions) = pair.relay.forward(writes: [RecordWrite(action: .create,
+        guard case .sent(let id, let actions) = pair.relay.forward(writes: [ProxiedWrite(action: .create,
             collection: "app.bsky.feed.post", value: ["text": .string("hi")])], now: pair.now) else {
             Issue.record("not forwarded"); return
         }
@@ -116,7 +116,7 @@ import TestSupport
         var pair = SessionPair(device: Fixture.pairing(), store: Fixture.store())
         pair.start()
         pair.relayEvents.removeAll()
-        guard case .sent(let id, let actions) = pair.relay.forward(writes: [RecordWrite(action: .delete,
+        guard case .sent(let id, let actions) = pair.relay.forward(writes: [ProxiedWrite(action: .delete,
             collection: "app.bsky.feed.post", rkey: "3lbx5yqqtkc2a")], now: 0) else { Issue.record("not forwarded"); return }
         pair.fromRelay(actions)
         pair.fromRelay(pair.relay.tick(now: 2999))

@@ -27,6 +27,24 @@ public enum DAGCBOR {
         return value
     }
 
+    /// Decodes the one item at the front of `bytes` and says how many bytes it took, for
+    /// concatenated items such as a firehose frame (header, then body). Offsets in errors are
+    /// relative to the slice's start.
+    public static func decodeFirst(_ bytes: ArraySlice<UInt8>, limits: DAGCBORLimits = .default) throws(DAGCBORError) -> (value: DataValue, length: Int) {
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(DAGCBORError) in
+                if raw.count > limits.maxSize { throw DAGCBORError(.sizeLimitExceeded(raw.count), at: 0) }
+                var decoder = DAGCBORDecoder(raw, maxDepth: limits.maxDepth)
+                let value = try decoder.readValue(depth: 0)
+                return (value, decoder.position)
+            }
+        }.get()
+    }
+
+    public static func decodeFirst(_ bytes: [UInt8], limits: DAGCBORLimits = .default) throws(DAGCBORError) -> (value: DataValue, length: Int) {
+        try decodeFirst(bytes[...], limits: limits)
+    }
+
     /// The dag-cbor CID (sha2-256) of the value's canonical encoding.
     public static func cid(of value: DataValue) -> CID {
         CID.compute(.dagCBOR, encode(value))

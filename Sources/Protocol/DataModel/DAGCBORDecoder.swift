@@ -98,7 +98,7 @@ struct DAGCBORDecoder {
 
     func makeString(_ range: Range<Int>, at start: Int) throws(DAGCBORError) -> String {
         let buffer = UnsafeBufferPointer(start: base.unsafelyUnwrapped + range.lowerBound, count: range.count)
-        guard let string = String(validating: buffer, as: UTF8.self) else {
+        guard let string = UTF8Validation.string(buffer) else {
             throw DAGCBORError(.invalidUTF8, at: start)
         }
         return string

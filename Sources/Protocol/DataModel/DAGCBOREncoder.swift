@@ -65,6 +65,8 @@ struct DAGCBOREncoder {
         out.append(contentsOf: cid.digest)
     }
 
+    /// Sorts entry *indices* in a stack buffer, keyed by (UTF-8 length, first 8 bytes big-endian),
+    /// so the common case compares two integers and copies no keys or values.
     mutating func writeMap(_ map: [String: DataValue]) {
         header(5, UInt64(map.count))
         if map.count == 1, let only = map.first {
@@ -72,12 +74,39 @@ struct DAGCBOREncoder {
             write(only.value)
             return
         }
-        var entries = Array(map)
-        entries.sort { DAGCBOREncoder.keyPrecedes($0.key, $1.key) }
-        for entry in entries {
-            writeString(entry.key)
-            write(entry.value)
+        if map.isEmpty { return }
+        withUnsafeTemporaryAllocation(of: MapSortEntry.self, capacity: map.count) { buffer in
+            var n = 0
+            var index = map.startIndex
+            while index != map.endIndex {
+                var key = map.keys[index]
+                let (length, prefix) = key.withUTF8 { utf8 -> (Int, UInt64) in
+                    var prefix: UInt64 = 0
+                    for j in 0..<min(8, utf8.count) { prefix |= UInt64(utf8[j]) << UInt64(56 - 8 * j) }
+                    return (utf8.count, prefix)
+                }
+                buffer.initializeElement(at: n, to: MapSortEntry(length: length, prefix: prefix, index: index))
+                n += 1
+                map.formIndex(after: &index)
+            }
+            var entries = UnsafeMutableBufferPointer(rebasing: buffer[0..<n])
+            entries.sort { a, b in
+                if a.length != b.length { return a.length < b.length }
+                if a.prefix != b.prefix || a.length <= 8 { return a.prefix < b.prefix }
+                return map.keys[a.index].utf8.lexicographicallyPrecedes(map.keys[b.index].utf8)
+            }
+            for entry in entries {
+                writeString(map.keys[entry.index])
+                write(map.values[entry.index])
+            }
+            entries.deinitialize()
         }
+    }
+
+    struct MapSortEntry {
+        var length: Int
+        var prefix: UInt64
+        var index: Dictionary<String, DataValue>.Index
     }
 
     /// DAG-CBOR map order: shorter UTF-8 first, equal lengths bytewise.

@@ -3,7 +3,10 @@
 /// No floats: the atproto data model forbids them. Integers are signed 64-bit (the model's range).
 /// Map keys are strings; canonical order (length first, then bytes) is applied when encoding,
 /// so a `Dictionary` is enough here.
-public indirect enum DataValue: Hashable, Sendable {
+///
+/// Not `indirect`: arrays and dictionaries already store their elements out of line, and an
+/// indirect enum would heap-box every scalar (a decoder's hottest allocation).
+public enum DataValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)

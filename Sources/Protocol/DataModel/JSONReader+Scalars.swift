@@ -23,7 +23,7 @@ extension JSONReader {
             switch b {
             case UInt8(ascii: "\""):
                 position += 1
-                guard let s = String(validating: bytes, as: UTF8.self) else { throw Failure(.invalidUTF8, at: start) }
+                guard let s = bytes.withUnsafeBufferPointer(UTF8Validation.string) else { throw Failure(.invalidUTF8, at: start) }
                 return s
             case UInt8(ascii: "\\"):
                 try readEscape(into: &bytes)

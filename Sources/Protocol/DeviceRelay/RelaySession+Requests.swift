@@ -17,7 +17,7 @@ extension RelaySession {
     }
 
     /// Forward an XRPC write to the device, bounded by `writeTimeoutMs` (section 7.2).
-    public mutating func forward(writes: [RecordWrite], swapCommit: CID? = nil, now: Int) -> Forwarded {
+    public mutating func forward(writes: [ProxiedWrite], swapCommit: CID? = nil, now: Int) -> Forwarded {
         if case .unavailable(let retry, let error) = availability(now: now) {
             return .unavailable(retryAfterSeconds: retry, error: error)
         }

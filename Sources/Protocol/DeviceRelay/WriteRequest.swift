@@ -1,5 +1,5 @@
 /// One write of a proxied request, shaped like `com.atproto.repo.applyWrites`.
-public struct RecordWrite: Hashable, Sendable {
+public struct ProxiedWrite: Hashable, Sendable {
     public enum Action: String, Sendable, CaseIterable { case create, update, delete }
     public var action: Action
     public var collection: String
@@ -42,12 +42,12 @@ public struct WriteRequest: FieldCodable {
     public static let type = "writeRequest"
     public var id: Int
     public var did: String
-    public var writes: [RecordWrite]
+    public var writes: [ProxiedWrite]
     public var swapCommit: CID?
     /// What is left of the relay's wait; the device must not apply the writes after it runs out.
     public var ttlMs: Int
 
-    public init(id: Int, did: String, writes: [RecordWrite], swapCommit: CID? = nil, ttlMs: Int) {
+    public init(id: Int, did: String, writes: [ProxiedWrite], swapCommit: CID? = nil, ttlMs: Int) {
         self.id = id
         self.did = did
         self.writes = writes
@@ -58,8 +58,8 @@ public struct WriteRequest: FieldCodable {
     init(fields f: MessageFields) throws(FrameError) {
         id = try f.count("id")
         did = try f.string("did")
-        var writes: [RecordWrite] = []
-        for w in try f.nested("writes") { writes.append(try RecordWrite(fields: w)) }
+        var writes: [ProxiedWrite] = []
+        for w in try f.nested("writes") { writes.append(try ProxiedWrite(fields: w)) }
         self.writes = writes
         swapCommit = try f.optionalLink("swapCommit")
         ttlMs = try f.count("ttlMs")

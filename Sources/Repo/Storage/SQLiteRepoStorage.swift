@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import Protocol
+
+/// The SQLite block store (through GRDB): one file per repo.
+///
+/// Durability: WAL journal with `synchronous=FULL`. Each commit is one transaction, and with FULL
+/// SQLite fsyncs the WAL before the commit call returns, so an acknowledged commit survives a
+/// SIGKILL and a power loss. (NORMAL in WAL mode would only survive process death: the last
+/// transactions can roll back on power loss, which breaks "acknowledged means durable".)
+public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
+    // @unchecked: GRDB's DatabaseQueue serialises every access itself.
+    let db: DatabaseQueue
+    public let path: String
+
+    public init(path: String) throws {
+        var config = Configuration()
+        config.journalMode = .wal
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.path = path
+        db = try DatabaseQueue(path: path, configuration: config)
+        try db.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS blocks (cid BLOB PRIMARY KEY, rev TEXT NOT NULL, bytes BLOB NOT NULL) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS blocks_rev ON blocks(rev);
+                CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, rkey TEXT NOT NULL, cid BLOB NOT NULL,
+                    PRIMARY KEY (collection, rkey)) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS records_cid ON records(cid);
+                CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1), did TEXT NOT NULL,
+                    commit_cid BLOB NOT NULL, rev TEXT NOT NULL, data_cid BLOB NOT NULL);
+                """)
+        }
+    }
+
+    static func cid(_ data: Data) throws -> CID { try CIDBinary.parse(Array(data)) }
+
+    public func block(_ cid: CID) throws -> [UInt8]? {
+        try db.read { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM blocks WHERE cid = ?"), arguments: [Data(cid.bytes)])
+        }.map { Array($0) }
+    }
+
+    public func head() throws -> RepoHead? {
+        try db.read { db -> RepoHead? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT did, commit_cid, rev, data_cid FROM head WHERE id = 1") else { return nil }
+            return RepoHead(did: row[0], commit: try Self.cid(row[1]), rev: row[2], data: try Self.cid(row[3]))
+        }
+    }
+
+    public func apply(_ w: StorageWrite) throws {
+        try db.write { db in
+            let put = try db.cachedStatement(sql:
+                "INSERT INTO blocks (cid, rev, bytes) VALUES (?, ?, ?) ON CONFLICT(cid) DO UPDATE SET rev = excluded.rev")
+            for b in w.putBlocks { try put.execute(arguments: [Data(b.cid.bytes), w.head.rev, Data(b.bytes)]) }
+            let del = try db.cachedStatement(sql: "DELETE FROM blocks WHERE cid = ?")
+            for c in w.deleteBlocks { try del.execute(arguments: [Data(c.bytes)]) }
+            let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO records (collection, rkey, cid) VALUES (?, ?, ?)")
+            let remove = try db.cachedStatement(sql: "DELETE FROM records WHERE collection = ? AND rkey = ?")
+            for c in w.recordChanges {
+                if let cid = c.cid { try upsert.execute(arguments: [c.collection, c.rkey, Data(cid.bytes)]) }
+                else { try remove.execute(arguments: [c.collection, c.rkey]) }
+            }
+            let release = try db.cachedStatement(sql:
+                "DELETE FROM blocks WHERE cid = ?1 AND NOT EXISTS (SELECT 1 FROM records WHERE cid = ?1)")
+            for c in w.releasedRecords { try release.execute(arguments: [Data(c.bytes)]) }
+            try db.execute(sql: "INSERT OR REPLACE INTO head (id, did, commit_cid, rev, data_cid) VALUES (1, ?, ?, ?, ?)",
+                           arguments: [w.head.did, Data(w.head.commit.bytes), w.head.rev, Data(w.head.data.bytes)])
+        }
+    }
+
+    public func listRecords(collection: String, cursor: String?, limit: Int, reverse: Bool) throws -> [RecordEntry] {
+        let order = reverse ? "DESC" : "ASC", cmp = reverse ? "<" : ">"
+        let sql = "SELECT rkey, cid FROM records WHERE collection = ?" + (cursor == nil ? "" : " AND rkey \(cmp) ?")
+            + " ORDER BY rkey \(order) LIMIT ?"
+        var args: StatementArguments = [collection]
+        if let cursor { _ = args.append(contentsOf: [cursor]) }
+        _ = args.append(contentsOf: [limit])
+        return try db.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: args).map {
+                RecordEntry(collection: collection, rkey: $0[0], cid: try Self.cid($0[1]))
+            }
+        }
+    }
+
+    public func collections() throws -> [String] {
+        try db.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT collection FROM records ORDER BY collection") }
+    }
+
+    public func recordCount() throws -> Int {
+        try db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM records") ?? 0 }
+    }
+
+    public func forEachBlock(since: String?, _ body: (Block) throws -> Void) throws {
+        try db.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks WHERE rev > ? ORDER BY rev",
+                                           arguments: [since ?? ""])
+            while let row = try rows.next() {
+                try body(Block(cid: try Self.cid(row[0]), bytes: Array(row[1] as Data)))
+            }
+        }
+    }
+}
