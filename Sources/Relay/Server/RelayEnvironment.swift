@@ -24,11 +24,13 @@ public final class RelayEnvironment: Sendable {
         accounts = try AccountStore(path: data.appendingPathComponent("account.sqlite").path)
         auth = AuthVerifier(jwtSecret: config.jwtSecret, serviceDID: config.serviceDID, adminPassword: config.adminPassword)
         sessions = SessionIssuer(jwt: SessionJWT(secret: config.jwtSecret), serviceDID: config.serviceDID, accounts: accounts)
-        keys = AccountKeys(store: accounts, secret: config.jwtSecret)
+        let keys = AccountKeys(store: accounts, secret: config.jwtSecret)
+        self.keys = keys
         blobs = try DiskBlobStore(root: config.blobstoreLocation)
         hub = FirehoseHub()
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
         self.registrar = registrar
-        self.repo = repo
+        self.repo = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
+                                               signingKey: { did in try await keys.signingKey(did: did) })
     }
 }
