@@ -6,7 +6,7 @@ extension XRPCMethods {
             describeServer, createAccount, createSession, getSession, refreshSession, deleteSession,
             checkAccountStatus, activateAccount, deactivateAccount, getServiceAuth,
             resolveHandle,
-            uploadBlob,
+            createRecord, putRecord, deleteRecord, getRecord, listRecords, describeRepo, uploadBlob,
             getBlob, listBlobs,
         ]
     }
