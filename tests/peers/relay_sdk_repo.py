@@ -89,4 +89,13 @@ described = repo.describe_repo(models.ComAtprotoRepoDescribeRepo.Params(repo='bo
 check('describeRepo.did', described.did == did)
 check('describeRepo.collections', 'app.bsky.feed.post' in described.collections, described.collections)
 
+from atproto import CAR
+
+latest = client.com.atproto.sync.get_latest_commit(models.ComAtprotoSyncGetLatestCommit.Params(did=did))
+car = CAR.from_bytes(client.com.atproto.sync.get_repo(models.ComAtprotoSyncGetRepo.Params(did=did)))
+check('sync.getRepo.root', str(car.root) == latest.cid, (str(car.root), latest.cid))
+check('sync.getRepo.hasPost', any(b.get('text') == 'edited' for b in car.blocks.values() if isinstance(b, dict)))
+check('sync.getRepo.missing', error_of(lambda: client.com.atproto.sync.get_repo(
+    models.ComAtprotoSyncGetRepo.Params(did='did:plc:nobody'))) == (400, 'RepoNotFound'))
+
 print(json.dumps({'checks': checks, 'did': did}))
