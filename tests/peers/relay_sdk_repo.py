@@ -1,6 +1,6 @@
 """Repo endpoints against a dpds relay, driven by the PyPI `atproto` SDK: post, like, get, list
 (both ways, paged), putRecord with a stale swapRecord -> InvalidSwap, delete, describeRepo.
-Usage: relay_sdk_repo.py BASE_URL. Prints {"checks": [...], "did": ...}."""
+Usage: relay_sdk_repo.py BASE_URL [CAR_OUT]. Prints {"checks": [...], "did": ...}."""
 import json
 import sys
 
@@ -92,7 +92,11 @@ check('describeRepo.collections', 'app.bsky.feed.post' in described.collections,
 from atproto import CAR
 
 latest = client.com.atproto.sync.get_latest_commit(models.ComAtprotoSyncGetLatestCommit.Params(did=did))
-car = CAR.from_bytes(client.com.atproto.sync.get_repo(models.ComAtprotoSyncGetRepo.Params(did=did)))
+car_bytes = client.com.atproto.sync.get_repo(models.ComAtprotoSyncGetRepo.Params(did=did))
+if len(sys.argv) > 2:  # for repo_atmst.py check-car (atmst + cbrrr + signature)
+    with open(sys.argv[2], 'wb') as f:
+        f.write(car_bytes)
+car = CAR.from_bytes(car_bytes)
 check('sync.getRepo.root', str(car.root) == latest.cid, (str(car.root), latest.cid))
 check('sync.getRepo.hasPost', any(b.get('text') == 'edited' for b in car.blocks.values() if isinstance(b, dict)))
 check('sync.getRepo.missing', error_of(lambda: client.com.atproto.sync.get_repo(
