@@ -99,6 +99,10 @@ if len(sys.argv) > 2:  # for repo_atmst.py check-car (atmst + cbrrr + signature)
 car = CAR.from_bytes(car_bytes)
 check('sync.getRepo.root', str(car.root) == latest.cid, (str(car.root), latest.cid))
 check('sync.getRepo.hasPost', any(b.get('text') == 'edited' for b in car.blocks.values() if isinstance(b, dict)))
+proof = CAR.from_bytes(client.com.atproto.sync.get_record(models.ComAtprotoSyncGetRecord.Params(
+    did=did, collection='app.bsky.feed.post', rkey=rkey)))
+check('sync.getRecord.root', str(proof.root) == latest.cid)
+check('sync.getRecord.record', any(b.get('text') == 'edited' for b in proof.blocks.values() if isinstance(b, dict)))
 check('sync.getRepo.missing', error_of(lambda: client.com.atproto.sync.get_repo(
     models.ComAtprotoSyncGetRepo.Params(did='did:plc:nobody'))) == (400, 'RepoNotFound'))
 

@@ -110,6 +110,18 @@ public actor EngineRepoHost: RepoHost {
         return (h.commit, h.rev)
     }
 
+    public func recordProof(did: String, collection: String, rkey: String) async throws -> [UInt8] {
+        let (repo, storage) = try repository(did)
+        guard let head = repo.head, let commit = try storage.block(head.commit) else { throw RepoHostError.repoNotFound }
+        let tree = try MST(source: storage, root: head.data)
+        _ = tree.rootCID()
+        var blocks = [Block(cid: head.commit, bytes: commit)] + (try tree.coveringProof(for: ["\(collection)/\(rkey)"]))
+        if let cid = try repo.record(collection: collection, rkey: rkey), let bytes = try storage.block(cid) {
+            blocks.append(Block(cid: cid, bytes: bytes))
+        }
+        return CARWriter.encode(roots: [head.commit], blocks: blocks)
+    }
+
     public func exportCAR(did: String, since: String?) async throws -> [UInt8] {
         let (repo, _) = try repository(did)
         var out: [UInt8] = []

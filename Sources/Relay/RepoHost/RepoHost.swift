@@ -12,6 +12,9 @@ public protocol RepoHost: Sendable {
         -> [(rkey: String, cid: CID, value: DataValue)]
     func collections(did: String) async throws -> [String]
     func head(did: String) async throws -> (cid: CID, rev: String)?
+    /// A CAR rooted at the head commit proving `collection/rkey` (present or absent): the commit,
+    /// the MST nodes on the key's path, and the record when there is one.
+    func recordProof(did: String, collection: String, rkey: String) async throws -> [UInt8]
     /// The whole repo (or the part newer than `since`) as a CAR file.
     func exportCAR(did: String, since: String?) async throws -> [UInt8]
 }

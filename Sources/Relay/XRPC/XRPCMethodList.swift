@@ -7,7 +7,7 @@ extension XRPCMethods {
             checkAccountStatus, activateAccount, deactivateAccount, getServiceAuth,
             resolveHandle,
             createRecord, putRecord, deleteRecord, getRecord, listRecords, describeRepo, uploadBlob,
-            getBlob, listBlobs, getRepo, getLatestCommit,
+            getBlob, listBlobs, getRepo, getLatestCommit, syncGetRecord,
         ]
     }
 }
