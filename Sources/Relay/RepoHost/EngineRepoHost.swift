@@ -35,11 +35,15 @@ public actor EngineRepoHost: RepoHost {
     }
 
     public func createRepo(did: String) async throws -> RepoCommit {
+        let key = try await key(did)
         let (repo, _) = try repository(did, create: true)
-        return try await commit(repo, [])
+        return try commit(repo, [], key: key)
     }
 
     public func apply(did: String, writes: [RepoWrite], swapCommit: CID?) async throws -> RepoCommit {
+        // The only suspension point comes first: the actor may interleave calls across an await, and
+        // the swap checks below must see the same head the commit is built on.
+        let key = try await key(did)
         let (repo, _) = try repository(did)
         if let swapCommit, repo.head?.commit != swapCommit {
             throw RepoHostError.invalidSwap("Commit was at \(repo.head?.commit.description ?? "none")")
@@ -58,7 +62,7 @@ public actor EngineRepoHost: RepoHost {
                 engineWrites.append(.delete(collection: c, rkey: r))
             }
         }
-        return try await commit(repo, engineWrites)
+        return try commit(repo, engineWrites, key: key)
     }
 
     private func checkSwap(_ repo: Repository, _ collection: String, _ rkey: String, _ swap: CID?) throws {
@@ -69,8 +73,12 @@ public actor EngineRepoHost: RepoHost {
         }
     }
 
-    private func commit(_ repo: Repository, _ writes: [RecordWrite]) async throws -> RepoCommit {
-        guard let key = try await signingKey(repo.did) else { throw RepoHostError.repoNotFound }
+    private func key(_ did: String) async throws -> any SigningKey {
+        guard let key = try await signingKey(did) else { throw RepoHostError.repoNotFound }
+        return key
+    }
+
+    private func commit(_ repo: Repository, _ writes: [RecordWrite], key: any SigningKey) throws -> RepoCommit {
         let before = repo.head
         let prepared = try repo.prepare(writes)
         let signed: SignedCommit
