@@ -40,7 +40,8 @@ public actor EngineRepoHost: RepoHost {
         return try commit(repo, [], key: key)
     }
 
-    public func apply(did: String, writes: [RepoWrite], swapCommit: CID?) async throws -> RepoCommit {
+    public func apply(did: String, writes: [RepoWrite], swapCommit: CID?,
+                      sequence: @Sendable (RepoCommit) throws -> Void = { _ in }) async throws -> RepoCommit {
         // The only suspension point comes first: the actor may interleave calls across an await, and
         // the swap checks below must see the same head the commit is built on.
         let key = try await key(did)
@@ -62,7 +63,9 @@ public actor EngineRepoHost: RepoHost {
                 engineWrites.append(.delete(collection: c, rkey: r))
             }
         }
-        return try commit(repo, engineWrites, key: key)
+        let result = try commit(repo, engineWrites, key: key)
+        try sequence(result)
+        return result
     }
 
     private func checkSwap(_ repo: Repository, _ collection: String, _ rkey: String, _ swap: CID?) throws {

@@ -6,7 +6,9 @@ public protocol RepoHost: Sendable {
     /// Creates an empty repo for a new account and returns its genesis commit.
     func createRepo(did: String) async throws -> RepoCommit
     /// Applies writes atomically, honouring `swapCommit` (the expected current head).
-    func apply(did: String, writes: [RepoWrite], swapCommit: CID?) async throws -> RepoCommit
+    /// `sequence` runs before the next commit can start, so firehose order follows commit order.
+    func apply(did: String, writes: [RepoWrite], swapCommit: CID?,
+               sequence: @Sendable (RepoCommit) throws -> Void) async throws -> RepoCommit
     func getRecord(did: String, collection: String, rkey: String) async throws -> (cid: CID, value: DataValue)?
     func listRecords(did: String, collection: String, limit: Int, cursor: String?, reverse: Bool) async throws
         -> [(rkey: String, cid: CID, value: DataValue)]

@@ -49,9 +49,7 @@ enum RepoXRPC {
 
     /// Commits, sequences the `#commit` event and answers with `commit: {cid, rev}`.
     static func commit(_ env: RelayEnvironment, did: String, writes: [RepoWrite], swapCommit: CID?) async throws -> RepoCommit {
-        let result = try await host(env).apply(did: did, writes: writes, swapCommit: swapCommit)
-        try env.sequencer.commitEvent(result)
-        return result
+        try await host(env).apply(did: did, writes: writes, swapCommit: swapCommit) { try env.sequencer.commitEvent($0) }
     }
 
     static func commitMeta(_ c: RepoCommit) -> DataValue {
