@@ -17,6 +17,12 @@ import TestSupport
         let did = try #require(result["did"] as? String)
         let account = try await relay.environment.accounts.account(did: did)
         #expect(account?.handle == "alice.test")
+
+        // The service-auth token is signed by the account's (sealed, stored) key: check with the SDK.
+        let key = try #require(try await relay.environment.keys.signingKey(did: did))
+        let token = try #require(result["serviceToken"] as? String)
+        let verdict = try await runPeer("relay_verify_jwt.py", [key.publicKey.didKey, token])
+        #expect(String(decoding: verdict, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "valid")
         await relay.stop()
     }
 }

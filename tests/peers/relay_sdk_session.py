@@ -76,6 +76,21 @@ check('createSession.byEmail', by_email._session.did == created.did)
 session = client.com.atproto.server.get_session()
 check('getSession', session.did == created.did and session.handle == 'alice.test' and session.active is True)
 
+# getServiceAuth: an ES256K JWT signed by the account key, verified with the SDK's crypto
+import base64 as _b64
+
+service = client.com.atproto.server.get_service_auth(
+    models.ComAtprotoServerGetServiceAuth.Params(aud='did:web:appview.test', lxm='app.bsky.feed.getTimeline'))
+head_b64, payload_b64, sig_b64 = service.token.split('.')
+unb64 = lambda s: _b64.urlsafe_b64decode(s + '=' * (-len(s) % 4))
+header, payload = json.loads(unb64(head_b64)), json.loads(unb64(payload_b64))
+check('serviceAuth.claims', header == {'alg': 'ES256K', 'typ': 'JWT'} and payload['iss'] == created.did
+      and payload['aud'] == 'did:web:appview.test' and payload['lxm'] == 'app.bsky.feed.getTimeline'
+      and 0 < payload['exp'] - payload['iat'] <= 60, (header, payload))
+status, error, _ = xrpc_error(lambda: client.com.atproto.server.get_service_auth(
+    models.ComAtprotoServerGetServiceAuth.Params(aud='did:web:appview.test', exp=1)))
+check('serviceAuth.badExpiration', (status, error) == (400, 'BadExpiration'), (status, error))
+
 # refreshSession rotates: the old refresh token stops working
 old_refresh = client._session.refresh_jwt
 refreshed = client._refresh_and_set_session()
@@ -122,4 +137,4 @@ check('wellKnown', wellknown.status_code == 200 and wellknown.text == created.di
 resolved = client.com.atproto.identity.resolve_handle(models.ComAtprotoIdentityResolveHandle.Params(handle='alice.test'))
 check('resolveHandle', resolved.did == created.did)
 
-print(json.dumps({'did': created.did, 'checks': checks}))
+print(json.dumps({'did': created.did, 'serviceToken': service.token, 'checks': checks}))

@@ -43,6 +43,9 @@ public final class AccountStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-account-keys") { db in
+            try db.execute(sql: "CREATE TABLE account_key (did TEXT PRIMARY KEY NOT NULL, sealed BLOB NOT NULL)")
+        }
         return migrator
     }
 
@@ -130,6 +133,20 @@ public final class AccountStore: Sendable {
     public func revokeRefreshToken(id: String) async throws {
         try await db.write { db in
             try db.execute(sql: "DELETE FROM refresh_token WHERE id = ?", arguments: [id])
+        }
+    }
+
+    // MARK: signing keys (sealed by AccountKeys)
+
+    public func storeSealedKey(did: String, sealed: [UInt8]) async throws {
+        try await db.write { db in
+            try db.execute(sql: "INSERT INTO account_key (did, sealed) VALUES (?, ?)", arguments: [did, Data(sealed)])
+        }
+    }
+
+    public func sealedKey(did: String) async throws -> [UInt8]? {
+        try await db.read { db in
+            try Data.fetchOne(db, sql: "SELECT sealed FROM account_key WHERE did = ?", arguments: [did]).map(Array.init)
         }
     }
 

@@ -6,12 +6,17 @@ public protocol RepoHost: Sendable {
     /// Creates an empty repo for a new account and returns its genesis commit.
     func createRepo(did: String) async throws -> RepoCommit
     /// Applies writes atomically, honouring `swapCommit` (the expected current head).
-    func apply(did: String, writes: [RepoWrite], swapCommit: CID?) async throws -> RepoCommit
+    /// `sequence` runs before the next commit can start, so firehose order follows commit order.
+    func apply(did: String, writes: [RepoWrite], swapCommit: CID?,
+               sequence: @Sendable (RepoCommit) throws -> Void) async throws -> RepoCommit
     func getRecord(did: String, collection: String, rkey: String) async throws -> (cid: CID, value: DataValue)?
     func listRecords(did: String, collection: String, limit: Int, cursor: String?, reverse: Bool) async throws
         -> [(rkey: String, cid: CID, value: DataValue)]
     func collections(did: String) async throws -> [String]
     func head(did: String) async throws -> (cid: CID, rev: String)?
+    /// A CAR rooted at the head commit proving `collection/rkey` (present or absent): the commit,
+    /// the MST nodes on the key's path, and the record when there is one.
+    func recordProof(did: String, collection: String, rkey: String) async throws -> [UInt8]
     /// The whole repo (or the part newer than `since`) as a CAR file.
     func exportCAR(did: String, since: String?) async throws -> [UInt8]
 }

@@ -7,6 +7,7 @@ public final class RelayEnvironment: Sendable {
     public let accounts: AccountStore
     public let auth: AuthVerifier
     public let sessions: SessionIssuer
+    public let keys: AccountKeys
     public let blobs: any BlobStore
     public let hub: FirehoseHub
     public let sequencer: Sequencer
@@ -23,10 +24,13 @@ public final class RelayEnvironment: Sendable {
         accounts = try AccountStore(path: data.appendingPathComponent("account.sqlite").path)
         auth = AuthVerifier(jwtSecret: config.jwtSecret, serviceDID: config.serviceDID, adminPassword: config.adminPassword)
         sessions = SessionIssuer(jwt: SessionJWT(secret: config.jwtSecret), serviceDID: config.serviceDID, accounts: accounts)
+        let keys = AccountKeys(store: accounts, secret: config.jwtSecret)
+        self.keys = keys
         blobs = try DiskBlobStore(root: config.blobstoreLocation)
         hub = FirehoseHub()
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
         self.registrar = registrar
-        self.repo = repo
+        self.repo = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
+                                               signingKey: { did in try await keys.signingKey(did: did) })
     }
 }

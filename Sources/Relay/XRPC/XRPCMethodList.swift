@@ -4,10 +4,10 @@ extension XRPCMethods {
     static var all: [XRPCMethod] {
         [
             describeServer, createAccount, createSession, getSession, refreshSession, deleteSession,
-            checkAccountStatus, activateAccount, deactivateAccount,
+            checkAccountStatus, activateAccount, deactivateAccount, getServiceAuth,
             resolveHandle,
-            uploadBlob,
-            getBlob, listBlobs,
+            createRecord, putRecord, deleteRecord, getRecord, listRecords, describeRepo, uploadBlob,
+            getBlob, listBlobs, getRepo, getLatestCommit, syncGetRecord,
         ]
     }
 }

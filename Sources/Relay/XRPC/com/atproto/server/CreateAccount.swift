@@ -37,6 +37,7 @@ extension XRPCMethods {
         } catch AccountStore.CreateError.invalidInviteCode {
             throw XRPCError.invalidRequest("Provided invite code not available", name: "InvalidInviteCode")
         }
+        _ = try await env.keys.create(did: did)
         if let repo = env.repo {
             let commit = try await repo.createRepo(did: did)
             try env.sequencer.identityEvent(did: did, handle: handle)
