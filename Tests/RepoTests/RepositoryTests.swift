@@ -40,6 +40,9 @@ func fakeSignature(_ message: [UInt8]) -> [UInt8] { [UInt8](repeating: 7, count:
         }
         #expect(revs == revs.sorted() && Set(revs).count == revs.count)
         let storage = try SQLiteRepoStorage(path: path)
+        // The durability we claim: WAL with synchronous=FULL (2), an fsync per commit.
+        #expect(try storage.pragmas().journalMode == "wal")
+        #expect(try storage.pragmas().synchronous == 2)
         let repo = try Repository(storage: storage, did: "did:example:alice")
         #expect(try repo.list().count == 49)
         #expect(try repo.record(collection: "app.bsky.feed.post", rkey: "p3") == CID.compute(.dagCBOR, record("edited")))

@@ -16,9 +16,18 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     /// `durable: false` (synchronous=OFF) exists only to measure what the fsync costs; never ship it.
     public init(path: String, durable: Bool = true) throws {
         var config = Configuration()
-        config.journalMode = .wal
+        // WAL is switched on here rather than with `config.journalMode = .wal`, because GRDB's WAL
+        // setup runs after this closure and lowers synchronous to NORMAL.
         config.prepareDatabase { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+            // A commit touches a few random B-tree pages; keeping the working set cached (and
+            // mapped) avoids re-reading them, and a longer WAL lets hot pages be checkpointed
+            // once for many commits instead of once per commit. Durability is unchanged: every
+            // commit is still fsynced in the WAL before it returns.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
         }
         self.path = path
         db = try DatabaseQueue(path: path, configuration: config)
@@ -32,6 +41,13 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
                 CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1), did TEXT NOT NULL,
                     commit_cid BLOB NOT NULL, rev TEXT NOT NULL, data_cid BLOB NOT NULL);
                 """)
+        }
+    }
+
+    /// The connection's settings, as SQLite reports them (tests assert the durability claim).
+    public func pragmas() throws -> (journalMode: String, synchronous: Int) {
+        try db.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
         }
     }
 
