@@ -28,7 +28,9 @@ struct TunnelCommand: AsyncParsableCommand {
         func run() async throws {
             let endpoint = try Endpoint(secretKey: SecretKey.loadOrCreate(path: key), bind: SocketAddress(bind))
             endpoint.listen(alpns: alpn)
-            TunnelCommand.printJSON(["endpoint_id": endpoint.endpointId.hex, "addrs": [endpoint.localAddress.description]])
+            // Key order as documented: endpoint_id first.
+            let ready = "{\"endpoint_id\":\"\(endpoint.endpointId.hex)\",\"addrs\":[\"\(endpoint.localAddress)\"]}\n"
+            FileHandle.standardOutput.write(Data(ready.utf8))
             while true {
                 let connection = try await endpoint.accept()
                 Task { await Self.echo(connection) }
