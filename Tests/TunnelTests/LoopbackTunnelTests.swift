@@ -27,6 +27,18 @@ import Testing
         #expect(try await serving.value == [client.endpointId])
     }
 
+    @Test func moreStreamsThanTheLimitOverTime() async throws {
+        var config = TunnelConfig()
+        config.maxStreamsBidi = 8
+        let (server, client) = try Self.pair(config: config)
+        defer { client.close(); server.close() }
+        let serving = Task { try await TestEcho.serve(server, connections: 1) }
+        let connection = try await client.dial(endpointId: server.endpointId, addresses: [server.localAddress], alpn: Self.alpn)
+        for i in 0..<40 { #expect(try await IrohInteropTests.echo(connection, bytes: 100, seed: UInt8(i))) }
+        connection.close()
+        _ = try await serving.value
+    }
+
     @Test func applicationCloseCodeReachesThePeer() async throws {
         let (server, client) = try Self.pair()
         defer { client.close(); server.close() }

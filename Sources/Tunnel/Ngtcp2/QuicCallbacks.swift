@@ -83,8 +83,12 @@ extension QuicConnection {
             c.events.append(.writable(c.handle, id))
             return 0
         }
-        cb.stream_close = { _, flags, id, code, user, _ in
+        cb.stream_close = { conn, flags, id, code, user, _ in
             let c = QuicConnection.from(user)
+            // ngtcp2 leaves stream credit to the application: give the peer back the stream it used.
+            if !StreamKind.isLocallyInitiated(id, isServer: c.isServer) {
+                if StreamKind.isBidirectional(id) { ngtcp2_conn_extend_max_streams_bidi(conn, 1) } else { ngtcp2_conn_extend_max_streams_uni(conn, 1) }
+            }
             guard let state = c.streams[id] else { return 0 }
             state.closedByTransport = true
             state.send.releaseAll()
