@@ -42,6 +42,16 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Keys at rest (file store now, Keychain later): both peers keep keys, and Relay and Device
+        // may not import each other, so the store is its own target.
+        .target(
+            name: "Keys",
+            dependencies: [
+                "Protocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Repo",
             dependencies: [
@@ -60,7 +70,7 @@ let package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "Protocol", "Repo", "Tunnel",
+                "Protocol", "Repo", "Tunnel", "Keys",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,32 +86,46 @@ let package = Package(
         .target(
             name: "Device",
             dependencies: [
-                "Protocol", "Repo", "Tunnel",
+                "Protocol", "Repo", "Tunnel", "Keys",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "dpds",
             dependencies: [
-                "Protocol", "Repo", "Tunnel", "Relay", "Device",
+                "Protocol", "Repo", "Tunnel", "Keys", "Relay", "Device",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "dpds-bench",
             dependencies: [
-                "Protocol", "Repo", "Tunnel",
+                "Protocol", "Repo", "Tunnel", "Relay", "Device",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Shared by the test targets: where the interop corpus and the Python peers are.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Also home of the stand-ins for services outside this machine (the PLC directory double).
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Protocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "Tunnel", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Protocol", "TestSupport"]),
         .testTarget(name: "TunnelTests", dependencies: ["Tunnel", "TestSupport"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay", "Repo", "Protocol", "TestSupport"]),
-        .testTarget(name: "DeviceTests", dependencies: ["Device", "Repo", "Protocol", "Tunnel", "TestSupport"]),
+        .testTarget(name: "DeviceTests", dependencies: ["Device", "Repo", "Protocol", "Tunnel", "Keys", "TestSupport"]),
+        .testTarget(name: "KeysTests", dependencies: ["Keys", "Protocol", "TestSupport"]),
+        // Both peers in one process: enrollment, recovery, leaving a relay.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Relay", "Device", "Repo", "Protocol", "Tunnel", "Keys", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
