@@ -6,6 +6,11 @@ export DPDS_PYTHON ?= $(abspath .venv/bin/python)
 
 .PHONY: deps venv build test run bench clean
 
+# Network-namespace tests (the NAT test of desktop enrollment) need iproute2 and nftables.
+TEST_APT := iproute2 nftables
+# The tunnel bench runs ngtcp2's own example client/server next to ours; the relay bench drives wrk.
+BENCH_APT := ngtcp2-client ngtcp2-server wrk
+
 deps:
 	@scripts/install-deps.sh
 
@@ -17,6 +22,7 @@ build: deps
 
 # Build once with tests, then run without rebuilding: alternating the two rebuilds everything.
 test: deps venv
+	@scripts/install-deps.sh $(TEST_APT)
 	swift build --build-tests
 	swift test --skip-build
 
@@ -24,6 +30,7 @@ run: deps
 	swift run dpds relay serve
 
 bench: deps venv
+	@scripts/install-deps.sh $(BENCH_APT)
 	swift build -c release --product dpds-bench
 	.build/release/dpds-bench cbor
 	.build/release/dpds-bench crypto
