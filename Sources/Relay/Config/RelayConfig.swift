@@ -12,6 +12,9 @@ public struct RelayConfig: Sendable {
     public var jwtSecret: String
     public var plcRotationKeyHex: String
     public var plcURL: String
+    /// True when `PDS_DID_PLC_URL` (or its flag) was given: new DIDs are published there. The
+    /// embedded default keeps each DID's op log locally and publishes nothing.
+    public var publishesDIDs: Bool = false
     public var crawlers: [String]
     public var serviceHandleDomains: [String]
     public var inviteRequired: Bool
@@ -47,7 +50,7 @@ extension RelayConfig {
         let domains = (overrides.serviceHandleDomains ?? env["PDS_SERVICE_HANDLE_DOMAINS"].map(splitList))
             ?? defaultDomains
 
-        return RelayConfig(
+        var config = RelayConfig(
             hostname: hostname,
             port: port,
             bindAddress: overrides.bindAddress ?? env["PDS_BIND_ADDRESS"] ?? "127.0.0.1",
@@ -69,6 +72,8 @@ extension RelayConfig {
             publicURL: overrides.publicURL ?? env["PDS_PUBLIC_URL"]
                 ?? (isLoopback ? "http://\(hostname):\(port)" : "https://\(hostname)")
         )
+        config.publishesDIDs = overrides.plcURL != nil || env["PDS_DID_PLC_URL"] != nil
+        return config
     }
 
     private static func splitList(_ value: String) -> [String] {

@@ -12,10 +12,13 @@ public final class RelayEnvironment: Sendable {
     public let hub: FirehoseHub
     public let sequencer: Sequencer
     public let registrar: any DIDRegistrar
+    public let resolver: DIDResolver
+    /// nil in the embedded default (DIDs not published).
+    public let plcDirectory: PLCDirectoryClient?
     public let repo: (any RepoHost)?
     public let logger: Logger
 
-    public init(config: RelayConfig, logger: Logger, registrar: any DIDRegistrar = UnpublishedPLCRegistrar(),
+    public init(config: RelayConfig, logger: Logger, registrar: (any DIDRegistrar)? = nil,
                 repo: (any RepoHost)? = nil) throws {
         let data = URL(fileURLWithPath: config.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
@@ -29,7 +32,14 @@ public final class RelayEnvironment: Sendable {
         blobs = try DiskBlobStore(root: config.blobstoreLocation)
         hub = FirehoseHub()
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
-        self.registrar = registrar
+        let directory = config.publishesDIDs ? PLCDirectoryClient(baseURL: config.plcURL) : nil
+        plcDirectory = directory
+        resolver = DIDResolver(accounts: accounts, directory: directory)
+        self.registrar = try registrar ?? PLCRegistrar(rotationKey: RelayIdentityKeys.rotationKey(config), accounts: accounts,
+                                                       directory: directory)
+        if directory == nil {
+            logger.warning("PDS_DID_PLC_URL is not set: new did:plc identities are kept on this server only and NOT published to a PLC directory; other services cannot resolve them")
+        }
         self.repo = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
                                                signingKey: { did in try await keys.signingKey(did: did) })
     }

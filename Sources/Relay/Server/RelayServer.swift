@@ -60,6 +60,9 @@ public struct RelayServer: Sendable {
         router.get("/.well-known/atproto-did") { request, _ -> Response in
             try await WellKnown.atprotoDID(request: request, environment: env)
         }
+        router.get("/.well-known/did.json") { _, _ -> Response in
+            WellKnown.serviceDIDDocument(environment: env)
+        }
         router.get("/xrpc/:nsid") { request, context -> Response in
             await dispatcher.respond(nsid: context.parameters.get("nsid") ?? "", request: request, logger: context.logger)
         }
