@@ -6,7 +6,7 @@ extension XRPCMethods {
             describeServer, createAccount, createSession, getSession, refreshSession, deleteSession,
             checkAccountStatus, activateAccount, deactivateAccount, getServiceAuth,
             resolveHandle,
-            updateHandle, getRecommendedDidCredentials, submitPlcOperation,
+            updateHandle, getRecommendedDidCredentials, submitPlcOperation, importRepo,
             createRecord, putRecord, deleteRecord, getRecord, listRecords, describeRepo, uploadBlob,
             getBlob, listBlobs, getRepo, getLatestCommit, syncGetRecord,
         ]

@@ -12,9 +12,6 @@ extension XRPCMethods {
         }
         let input = try request.decodeInput(Input.self)
         let handle = input.handle.lowercased()
-        if input.did != nil {
-            throw XRPCError.invalidRequest("Importing an existing DID is not supported yet", name: "IncompatibleDidDoc")
-        }
         guard let password = input.password, !password.isEmpty else {
             throw XRPCError.invalidRequest("Password is required", name: "InvalidPassword")
         }
@@ -32,17 +29,16 @@ extension XRPCMethods {
         }
         let signingKey = K256SigningKey()
         let did: String
-        do {
-            did = try await env.registrar.register(handle: handle, signingKey: signingKey.publicKey,
-                                                   recoveryKey: input.recoveryKey, serviceEndpoint: env.config.publicURL)
-        } catch let failure as PLCDirectoryClient.Failure {
-            throw XRPCError.invalidRequest("Could not publish the new DID: \(failure)", name: "InvalidRequest")
-        } catch let failure as IdentityHTTP.Failure {
-            throw XRPCError.invalidRequest("Could not reach the PLC directory: \(failure)", name: "InvalidRequest")
+        // An existing DID: migrating in (deactivated until activateAccount) or a did:web naming us.
+        let existing = try await ExistingDID.check(input.did, request: request, env: env)
+        if let existing {
+            did = existing.did
+        } else {
+            did = try await ExistingDID.registerNew(handle: handle, signingKey: signingKey, recoveryKey: input.recoveryKey, env: env)
         }
         let account = Account(did: did, handle: handle, email: input.email?.lowercased(),
                               passwordScrypt: try PasswordHasher.hash(password),
-                              createdAt: Timestamp.now(), deactivatedAt: nil)
+                              createdAt: Timestamp.now(), deactivatedAt: existing?.migrating == true ? Timestamp.now() : nil)
         do {
             try await env.accounts.create(account, inviteCode: env.config.inviteRequired ? input.inviteCode : nil)
         } catch AccountStore.CreateError.handleTaken {
@@ -53,7 +49,10 @@ extension XRPCMethods {
             throw XRPCError.invalidRequest("Provided invite code not available", name: "InvalidInviteCode")
         }
         try await env.keys.keep(signingKey, did: did)
-        if let repo = env.repo {
+        if existing?.migrating == true {
+            // Silent until activateAccount: the old host still serves this DID.
+            _ = try await env.repo?.createRepo(did: did)
+        } else if let repo = env.repo {
             let commit = try await repo.createRepo(did: did)
             try env.sequencer.identityEvent(did: did, handle: handle)
             try env.sequencer.accountEvent(did: did, active: true, status: nil)

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import TestSupport
+import Protocol
+@testable import Relay
+
+/// Inbound account migration between two in-process relays sharing the PLC directory double:
+/// service-auth createAccount with the existing DID -> importRepo -> PLC op moving the DID ->
+/// activateAccount; records readable at the new host, DID document pointing there.
+@Suite(.serialized) struct MigrationTests {
+    static func relayB(_ plc: PLCDirectoryDouble) async throws -> RelayHarness {
+        try await RelayHarness.start {
+            $0.plcURL = plc.baseURL
+            $0.hostname = "b.example"
+            $0.publicURL = "https://b.example"
+            $0.serviceHandleDomains = [".test"]
+        }
+    }
+
+    @Test func migrateInFromAnotherRelay() async throws {
+        let plc = try await PLCDirectoryDouble.start()
+        let a = try await RelayHarness.start { $0.plcURL = plc.baseURL }
+        let b = try await Self.relayB(plc)
+        let clientA = PLCRelayClient(baseURL: a.baseURL), clientB = PLCRelayClient(baseURL: b.baseURL)
+        let (did, tokenA) = try await clientA.createAccount(handle: "mover.test")
+        for i in 0..<3 {
+            _ = try await clientA.call("com.atproto.repo.createRecord", post: .map([
+                "repo": .string(did), "collection": .string("app.bsky.feed.post"), "rkey": .string("post\(i)"),
+                "record": .map(["$type": .string("app.bsky.feed.post"), "text": .string("hello \(i)"),
+                                "createdAt": .string("2026-11-25T12:00:00.000Z")])]), token: tokenA)
+        }
+
+        // 1. Service auth from the old host proves control of the DID to the new one.
+        let serviceAuth = try await clientA.call("com.atproto.server.getServiceAuth",
+            query: "aud=\(b.environment.config.serviceDID)&lxm=com.atproto.server.createAccount", token: tokenA)
+        let jwt = try #require(serviceAuth["token"]?.stringValue)
+        await #expect(throws: PLCRelayClient.Failure.self) {   // no proof, no account
+            _ = try await clientB.createAccount(handle: "mover.test", did: did)
+        }
+        let (sameDID, tokenB) = try await clientB.createAccount(handle: "mover.test", did: did, auth: jwt)
+        #expect(sameDID == did)
+        #expect(try await b.environment.accounts.account(did: did)?.isActive == false)
+        #expect(try await b.environment.sequencer.events(after: 0, limit: 10).isEmpty)
+
+        // 2. The repo moves, verified against the key in the DID document (still the old host's).
+        let (status, car) = try await clientA.raw("\(a.baseURL)/xrpc/com.atproto.sync.getRepo?did=\(did)")
+        try #require(status == 200)
+        let (importStatus, importBody) = try await clientB.raw("\(b.baseURL)/xrpc/com.atproto.repo.importRepo", body: car,
+                                                               token: tokenB, contentType: "application/vnd.ipld.car")
+        #expect(importStatus == 200, "\(String(decoding: importBody, as: UTF8.self))")
+        let (badStatus, _) = try await clientB.raw("\(b.baseURL)/xrpc/com.atproto.repo.importRepo", body: Data(car.dropLast(5)),
+                                                   token: tokenB, contentType: "application/vnd.ipld.car")
+        #expect(badStatus == 400)
+
+        // 3. The DID moves: an op with the new host's recommended credentials, signed by a key the
+        // old op allows (here the old host's rotation key; a wallet's recovery key works the same).
+        let creds = try await clientB.call("com.atproto.identity.getRecommendedDidCredentials", token: tokenB)
+        let newKey = try #require(creds["verificationMethods"]?["atproto"]?.stringValue)
+        let newRotation = (creds["rotationKeys"]?.arrayValue ?? []).compactMap { $0.stringValue }
+        try #require(!newRotation.isEmpty)
+        _ = try await a.environment.registrar.update(did: did) {
+            $0.updated(prev: nil, signingKey: newKey, pds: "https://b.example", rotationKeys: newRotation + $0.rotationKeys)
+        }
+
+        // 4. Activation announces the account at its new home.
+        _ = try await clientB.call("com.atproto.server.activateAccount", post: .map([:]), token: tokenB)
+        let types = try await b.environment.sequencer.events(after: 0, limit: 10).map(\.type)
+        #expect(types.starts(with: ["#identity", "#account"]))
+        let record = try await clientB.call("com.atproto.repo.getRecord",
+                                            query: "repo=\(did)&collection=app.bsky.feed.post&rkey=post2")
+        #expect(record["value"]?["text"]?.stringValue == "hello 2")
+        let listed = try await clientB.call("com.atproto.repo.listRecords", query: "repo=\(did)&collection=app.bsky.feed.post")
+        #expect(listed["records"]?.arrayValue?.count == 3)
+        let doc = try await b.environment.resolver.resolve(did)
+        #expect(doc.pdsEndpoint == "https://b.example")
+        #expect(doc.atprotoKey?.didKey == newKey)
+        await a.stop()
+        await b.stop()
+        await plc.stop()
+    }
+
+    @Test func serviceAuthForAnotherAudienceIsRefused() async throws {
+        let plc = try await PLCDirectoryDouble.start()
+        let a = try await RelayHarness.start { $0.plcURL = plc.baseURL }
+        let b = try await Self.relayB(plc)
+        let clientA = PLCRelayClient(baseURL: a.baseURL)
+        let (did, tokenA) = try await clientA.createAccount(handle: "stay.test")
+        for query in ["aud=did:web:elsewhere.example&lxm=com.atproto.server.createAccount",
+                      "aud=\(b.environment.config.serviceDID)&lxm=com.atproto.repo.createRecord"] {
+            let jwt = try #require(try await clientA.call("com.atproto.server.getServiceAuth", query: query, token: tokenA)["token"]?.stringValue)
+            await #expect(throws: PLCRelayClient.Failure.self, "\(query)") {
+                _ = try await PLCRelayClient(baseURL: b.baseURL).createAccount(handle: "stay.test", did: did, auth: jwt)
+            }
+        }
+        #expect(try await b.environment.accounts.account(did: did) == nil)
+        await a.stop()
+        await b.stop()
+        await plc.stop()
+    }
+}
