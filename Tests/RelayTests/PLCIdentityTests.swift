@@ -105,4 +105,22 @@ import Protocol
         #expect(doc.pdsEndpoint == relay.environment.config.publicURL)
         await relay.stop()
     }
+
+    /// The atproto SDK resolves our DID through the directory double and verifies getRepo's commit
+    /// signature with the key the document names.
+    @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
+    func sdkResolvesThroughTheDirectoryAndVerifiesTheRepo() async throws {
+        let plc = try await PLCDirectoryDouble.start()
+        let relay = try await RelayHarness.start { $0.plcURL = plc.baseURL }
+        let (did, _) = try await PLCRelayClient(baseURL: relay.baseURL).createAccount(handle: "sdk.test")
+        let out = try await runPeer("plc_sdk_resolve.py", [relay.baseURL, plc.baseURL, did])
+        let result = try DataModelJSON.decode(Array(out))
+        #expect(result["handle"]?.stringValue == "sdk.test")
+        #expect(result["pds"]?.stringValue == relay.environment.config.publicURL)
+        #expect(result["signing_key"]?.stringValue == (try await relay.environment.keys.signingKey(did: did))?.publicKey.didKey)
+        #expect(result["commit_did"]?.stringValue == did)
+        #expect(result["commit_sig_ok"] == .bool(true))
+        await relay.stop()
+        await plc.stop()
+    }
 }
