@@ -21,6 +21,10 @@ public struct RelayConfig: Sendable {
     public var adminPassword: String
     /// Public base URL clients reach us at; https for a real hostname, http for loopback development.
     public var publicURL: String
+    /// requestCrawl again on the first write after this long without one (`PDS_CRAWL_QUIET_SECONDS`).
+    public var crawlQuietSpell: TimeInterval = 20 * 60
+    /// First retry delay of a failed requestCrawl; doubles each time.
+    public var crawlRetryBase: TimeInterval = 5
 
     /// `did:web` of this service: the audience of access tokens, as in the reference PDS.
     public var serviceDID: String { "did:web:\(hostname)" }
@@ -47,7 +51,7 @@ extension RelayConfig {
         let domains = (overrides.serviceHandleDomains ?? env["PDS_SERVICE_HANDLE_DOMAINS"].map(splitList))
             ?? defaultDomains
 
-        return RelayConfig(
+        var config = RelayConfig(
             hostname: hostname,
             port: port,
             bindAddress: overrides.bindAddress ?? env["PDS_BIND_ADDRESS"] ?? "127.0.0.1",
@@ -69,6 +73,11 @@ extension RelayConfig {
             publicURL: overrides.publicURL ?? env["PDS_PUBLIC_URL"]
                 ?? (isLoopback ? "http://\(hostname):\(port)" : "https://\(hostname)")
         )
+        if let quiet = try overrides.crawlQuietSpell ?? env["PDS_CRAWL_QUIET_SECONDS"].map({ Double(try parseInt($0, "PDS_CRAWL_QUIET_SECONDS")) }) {
+            config.crawlQuietSpell = quiet
+        }
+        if let base = overrides.crawlRetryBase { config.crawlRetryBase = base }
+        return config
     }
 
     private static func splitList(_ value: String) -> [String] {
@@ -107,6 +116,8 @@ public struct RelayConfigOverrides: Sendable {
     public var appViewDID: String?
     public var adminPassword: String?
     public var publicURL: String?
+    public var crawlQuietSpell: TimeInterval?
+    public var crawlRetryBase: TimeInterval?
 
     public init() {}
 }

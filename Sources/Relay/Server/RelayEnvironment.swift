@@ -14,6 +14,8 @@ public final class RelayEnvironment: Sendable {
     public let registrar: any DIDRegistrar
     public let repo: (any RepoHost)?
     public let logger: Logger
+    public let preferences: PreferencesStore
+    public let crawlers: CrawlNotifier
 
     public init(config: RelayConfig, logger: Logger, registrar: any DIDRegistrar = UnpublishedPLCRegistrar(),
                 repo: (any RepoHost)? = nil) throws {
@@ -30,6 +32,9 @@ public final class RelayEnvironment: Sendable {
         hub = FirehoseHub()
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
         self.registrar = registrar
+        crawlers = CrawlNotifier(crawlers: config.crawlers, hostname: config.hostname, quietSpell: config.crawlQuietSpell,
+                                 retryBase: config.crawlRetryBase, logger: logger)
+        preferences = try PreferencesStore(path: data.appendingPathComponent("preferences.sqlite").path)
         self.repo = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
                                                signingKey: { did in try await keys.signingKey(did: did) })
     }

@@ -8,6 +8,8 @@ extension XRPCMethods {
             resolveHandle,
             createRecord, putRecord, deleteRecord, getRecord, listRecords, describeRepo, uploadBlob,
             getBlob, listBlobs, getRepo, getLatestCommit, syncGetRecord,
+            applyWrites, getBlocks, getRepoStatus, listRepos,
+            getPreferences, putPreferences,
         ]
     }
 }
