@@ -24,6 +24,10 @@ public struct RelayConfig: Sendable {
     public var adminPassword: String
     /// Public base URL clients reach us at; https for a real hostname, http for loopback development.
     public var publicURL: String
+    /// requestCrawl again on the first write after this long without one (`PDS_CRAWL_QUIET_SECONDS`).
+    public var crawlQuietSpell: TimeInterval = 20 * 60
+    /// First retry delay of a failed requestCrawl; doubles each time.
+    public var crawlRetryBase: TimeInterval = 5
 
     /// `did:web` of this service: the audience of access tokens, as in the reference PDS.
     public var serviceDID: String { "did:web:\(hostname)" }
@@ -73,6 +77,10 @@ extension RelayConfig {
                 ?? (isLoopback ? "http://\(hostname):\(port)" : "https://\(hostname)")
         )
         config.publishesDIDs = overrides.plcURL != nil || env["PDS_DID_PLC_URL"] != nil
+        if let quiet = try overrides.crawlQuietSpell ?? env["PDS_CRAWL_QUIET_SECONDS"].map({ Double(try parseInt($0, "PDS_CRAWL_QUIET_SECONDS")) }) {
+            config.crawlQuietSpell = quiet
+        }
+        if let base = overrides.crawlRetryBase { config.crawlRetryBase = base }
         return config
     }
 
@@ -112,6 +120,8 @@ public struct RelayConfigOverrides: Sendable {
     public var appViewDID: String?
     public var adminPassword: String?
     public var publicURL: String?
+    public var crawlQuietSpell: TimeInterval?
+    public var crawlRetryBase: TimeInterval?
 
     public init() {}
 }

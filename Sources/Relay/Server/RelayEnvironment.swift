@@ -17,6 +17,8 @@ public final class RelayEnvironment: Sendable {
     public let plcDirectory: PLCDirectoryClient?
     public let repo: (any RepoHost)?
     public let logger: Logger
+    public let preferences: PreferencesStore
+    public let crawlers: CrawlNotifier
 
     public init(config: RelayConfig, logger: Logger, registrar: (any DIDRegistrar)? = nil,
                 repo: (any RepoHost)? = nil) throws {
@@ -40,6 +42,9 @@ public final class RelayEnvironment: Sendable {
         if directory == nil {
             logger.warning("PDS_DID_PLC_URL is not set: new did:plc identities are kept on this server only and NOT published to a PLC directory; other services cannot resolve them")
         }
+        crawlers = CrawlNotifier(crawlers: config.crawlers, hostname: config.hostname, quietSpell: config.crawlQuietSpell,
+                                 retryBase: config.crawlRetryBase, logger: logger)
+        preferences = try PreferencesStore(path: data.appendingPathComponent("preferences.sqlite").path)
         self.repo = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
                                                signingKey: { did in try await keys.signingKey(did: did) })
     }

@@ -9,6 +9,8 @@ extension XRPCMethods {
             updateHandle, getRecommendedDidCredentials, submitPlcOperation,
             createRecord, putRecord, deleteRecord, getRecord, listRecords, describeRepo, uploadBlob,
             getBlob, listBlobs, getRepo, getLatestCommit, syncGetRecord,
+            applyWrites, getBlocks, getRepoStatus, listRepos,
+            getPreferences, putPreferences,
         ]
     }
 }
