@@ -21,6 +21,8 @@ public struct RelayConfig: Sendable {
     public var adminPassword: String
     /// Public base URL clients reach us at; https for a real hostname, http for loopback development.
     public var publicURL: String
+    /// Seconds between an escrow release request and the share being handed out (PDS_ESCROW_RELEASE_DELAY).
+    public var escrowReleaseDelay: Int = 86400
 
     /// `did:web` of this service: the audience of access tokens, as in the reference PDS.
     public var serviceDID: String { "did:web:\(hostname)" }
@@ -67,7 +69,9 @@ extension RelayConfig {
             appViewDID: overrides.appViewDID ?? env["PDS_BSKY_APP_VIEW_DID"],
             adminPassword: overrides.adminPassword ?? env["PDS_ADMIN_PASSWORD"] ?? secrets.adminPassword,
             publicURL: overrides.publicURL ?? env["PDS_PUBLIC_URL"]
-                ?? (isLoopback ? "http://\(hostname):\(port)" : "https://\(hostname)")
+                ?? (isLoopback ? "http://\(hostname):\(port)" : "https://\(hostname)"),
+            escrowReleaseDelay: try overrides.escrowReleaseDelay
+                ?? env["PDS_ESCROW_RELEASE_DELAY"].map { try parseInt($0, "PDS_ESCROW_RELEASE_DELAY") } ?? 86400
         )
     }
 
@@ -107,6 +111,7 @@ public struct RelayConfigOverrides: Sendable {
     public var appViewDID: String?
     public var adminPassword: String?
     public var publicURL: String?
+    public var escrowReleaseDelay: Int?
 
     public init() {}
 }

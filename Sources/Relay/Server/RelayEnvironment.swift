@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 import Logging
 
 /// Everything an endpoint may use, built once at start and shared by all requests.
@@ -14,6 +15,8 @@ public final class RelayEnvironment: Sendable {
     public let registrar: any DIDRegistrar
     public let repo: (any RepoHost)?
     public let logger: Logger
+    /// Escrowed wallet shares, sealed under `<data>/escrow.key` (0600), with their audit log.
+    public let escrow: EscrowStore
 
     public init(config: RelayConfig, logger: Logger, registrar: any DIDRegistrar = UnpublishedPLCRegistrar(),
                 repo: (any RepoHost)? = nil) throws {
@@ -30,6 +33,8 @@ public final class RelayEnvironment: Sendable {
         hub = FirehoseHub()
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
         self.registrar = registrar
+        escrow = try EscrowStore(path: data.appendingPathComponent("escrow.sqlite").path,
+                                 sealer: WrappingKey.fromKeyFile(path: data.appendingPathComponent("escrow.key").path))
         self.repo = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
                                                signingKey: { did in try await keys.signingKey(did: did) })
     }
