@@ -30,11 +30,11 @@ public final class RelayEnvironment: Sendable {
         let keys = AccountKeys(store: accounts, secret: config.jwtSecret)
         self.keys = keys
         blobs = try DiskBlobStore(root: config.blobstoreLocation)
+        escrow = try EscrowStore(path: data.appendingPathComponent("escrow.sqlite").path,
+                                 sealer: WrappingKey.fromKeyFile(path: data.appendingPathComponent("escrow.key").path))
         hub = FirehoseHub()
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
         self.registrar = registrar
-        escrow = try EscrowStore(path: data.appendingPathComponent("escrow.sqlite").path,
-                                 sealer: WrappingKey.fromKeyFile(path: data.appendingPathComponent("escrow.key").path))
         self.repo = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
                                                signingKey: { did in try await keys.signingKey(did: did) })
     }
