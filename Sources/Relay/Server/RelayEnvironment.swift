@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 import Logging
 
 /// Everything an endpoint may use, built once at start and shared by all requests.
@@ -19,6 +20,8 @@ public final class RelayEnvironment: Sendable {
     public let logger: Logger
     public let preferences: PreferencesStore
     public let crawlers: CrawlNotifier
+    /// Escrowed wallet shares, sealed under `<data>/escrow.key` (0600), with their audit log.
+    public let escrow: EscrowStore
 
     public init(config: RelayConfig, logger: Logger, registrar: (any DIDRegistrar)? = nil,
                 repo: (any RepoHost)? = nil) throws {
@@ -32,6 +35,8 @@ public final class RelayEnvironment: Sendable {
         let keys = AccountKeys(store: accounts, secret: config.jwtSecret)
         self.keys = keys
         blobs = try DiskBlobStore(root: config.blobstoreLocation)
+        escrow = try EscrowStore(path: data.appendingPathComponent("escrow.sqlite").path,
+                                 sealer: WrappingKey.fromKeyFile(path: data.appendingPathComponent("escrow.key").path))
         hub = FirehoseHub()
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
         let directory = config.publishesDIDs ? PLCDirectoryClient(baseURL: config.plcURL) : nil

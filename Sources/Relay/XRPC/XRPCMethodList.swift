@@ -11,6 +11,7 @@ extension XRPCMethods {
             getBlob, listBlobs, getRepo, getLatestCommit, syncGetRecord,
             applyWrites, getBlocks, getRepoStatus, listRepos,
             getPreferences, putPreferences,
+            escrowPutShare, escrowGetLog, escrowRequestRelease, escrowCancelRelease, escrowGetShare, escrowDeleteShare,
         ]
     }
 }
