@@ -116,6 +116,14 @@ public final class AccountStore: Sendable {
         }
     }
 
+    /// Accounts in DID order, strictly after `cursor` (listRepos paging).
+    public func list(after cursor: String?, limit: Int) async throws -> [Account] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM account WHERE did > ? ORDER BY did LIMIT ?",
+                             arguments: [cursor ?? "", limit]).map(Self.decode)
+        }
+    }
+
     public func setDeactivated(did: String, at time: String?) async throws {
         try await db.write { db in
             try db.execute(sql: "UPDATE account SET deactivatedAt = ? WHERE did = ?", arguments: [time, did])

@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 import Logging
 
 /// Everything an endpoint may use, built once at start and shared by all requests.
@@ -17,6 +18,10 @@ public final class RelayEnvironment: Sendable {
     public let plcDirectory: PLCDirectoryClient?
     public let repo: (any RepoHost)?
     public let logger: Logger
+    public let preferences: PreferencesStore
+    public let crawlers: CrawlNotifier
+    /// Escrowed wallet shares, sealed under `<data>/escrow.key` (0600), with their audit log.
+    public let escrow: EscrowStore
 
     public init(config: RelayConfig, logger: Logger, registrar: (any DIDRegistrar)? = nil,
                 repo: (any RepoHost)? = nil) throws {
@@ -30,6 +35,8 @@ public final class RelayEnvironment: Sendable {
         let keys = AccountKeys(store: accounts, secret: config.jwtSecret)
         self.keys = keys
         blobs = try DiskBlobStore(root: config.blobstoreLocation)
+        escrow = try EscrowStore(path: data.appendingPathComponent("escrow.sqlite").path,
+                                 sealer: WrappingKey.fromKeyFile(path: data.appendingPathComponent("escrow.key").path))
         hub = FirehoseHub()
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
         let directory = config.publishesDIDs ? PLCDirectoryClient(baseURL: config.plcURL) : nil
@@ -40,6 +47,9 @@ public final class RelayEnvironment: Sendable {
         if directory == nil {
             logger.warning("PDS_DID_PLC_URL is not set: new did:plc identities are kept on this server only and NOT published to a PLC directory; other services cannot resolve them")
         }
+        crawlers = CrawlNotifier(crawlers: config.crawlers, hostname: config.hostname, quietSpell: config.crawlQuietSpell,
+                                 retryBase: config.crawlRetryBase, logger: logger)
+        preferences = try PreferencesStore(path: data.appendingPathComponent("preferences.sqlite").path)
         self.repo = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
                                                signingKey: { did in try await keys.signingKey(did: did) })
     }

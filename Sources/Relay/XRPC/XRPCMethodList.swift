@@ -9,6 +9,9 @@ extension XRPCMethods {
             updateHandle, getRecommendedDidCredentials, submitPlcOperation, importRepo,
             createRecord, putRecord, deleteRecord, getRecord, listRecords, describeRepo, uploadBlob,
             getBlob, listBlobs, getRepo, getLatestCommit, syncGetRecord,
+            applyWrites, getBlocks, getRepoStatus, listRepos,
+            getPreferences, putPreferences,
+            escrowPutShare, escrowGetLog, escrowRequestRelease, escrowCancelRelease, escrowGetShare, escrowDeleteShare,
         ]
     }
 }
