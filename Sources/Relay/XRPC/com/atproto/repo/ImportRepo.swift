@@ -4,8 +4,8 @@ import Repo
 extension XRPCMethods {
     /// Migration in: a CAR of the account's repo, verified (signature against the key in the
     /// DID's current document, MST, every record present), then made this repo's content as one
-    /// new commit signed by the account's key here, as the reference PDS does. Quiet on the
-    /// firehose: the account is normally still deactivated.
+    /// new commit signed by the account's key here, as the reference PDS does. The commit goes
+    /// on the firehose; consumers act on it once activateAccount announces the account.
     static let importRepo = XRPCMethod("com.atproto.repo.importRepo", .procedure, bodyLimit: .blobUpload) { request, env in
         let auth = try env.auth.access(request)
         let host = try RepoXRPC.host(env)
@@ -46,7 +46,9 @@ extension XRPCMethods {
             }
         }
         if !writes.isEmpty {
-            _ = try await host.apply(did: auth.did, writes: writes, swapCommit: nil, sequence: { _ in })
+            _ = try await host.apply(did: auth.did, writes: writes, swapCommit: nil, sequence: { commit in
+                _ = try env.sequencer.commitEvent(commit)
+            })
         }
         return .empty
     }
