@@ -60,30 +60,45 @@ public struct WalletRecover: Sendable {
         var operations = 0
         let escrowClient: WalletXRPC
         if let newRelay {
+            // (1) Point the DID at a transient key the wallet holds, so it can prove control to the new relay.
             let transient = K256SigningKey()
-            let first = last.updated(prev: lastCID, signingKey: transient.publicKey.didKey, pds: newRelay.absoluteString,
-                                     rotationKeys: rotation)
-            lastCID = try await directory.submit(did: did, first, signedBy: oldRoot)
-            last = first
+            let oldSigningKey = last.atprotoSigningKey
+            var next = last.updated(prev: lastCID, signingKey: transient.publicKey.didKey, pds: newRelay.absoluteString,
+                                    rotationKeys: rotation)
+            lastCID = try await directory.submit(did: did, next, signedBy: oldRoot)
+            last = next
             operations += 1
-            let newServiceDID = "did:web:\(newRelay.host ?? "localhost")"
-            let token = try WalletServiceAuth.token(iss: did, aud: newServiceDID, lxm: "com.atproto.server.createAccount", key: transient)
+            // (2) createAccount with the existing DID, authorized by a service-auth token from that key.
+            let described = try await WalletXRPC(base: newRelay).query("com.atproto.server.describeServer")
+            guard let serviceDID = described["did"] as? String else { throw .badResponse("describeServer without did") }
+            let token = try WalletServiceAuth.token(iss: did, aud: serviceDID, lxm: "com.atproto.server.createAccount", key: transient)
             let input: [String: Any] = ["did": did, "handle": session.state.handle, "password": passwordText]
             let created = try await WalletXRPC(base: newRelay, accessToken: token).procedure("com.atproto.server.createAccount", input)
             guard let access = created["accessJwt"] as? String else { throw .badResponse("createAccount without accessJwt") }
             let client = WalletXRPC(base: newRelay, accessToken: access)
+            // (3) The CAR was signed by the old relay's key: the DID names that key again while the
+            // new relay checks and re-commits the repo.
             if let repoCAR {
-                _ = try await client.raw("com.atproto.repo.importRepo", post: repoCAR, isProcedure: true, contentType: "application/vnd.ipld.car")
+                if let oldSigningKey {
+                    next = last.updated(prev: lastCID, signingKey: oldSigningKey, rotationKeys: rotation)
+                    lastCID = try await directory.submit(did: did, next, signedBy: newRoot)
+                    last = next
+                    operations += 1
+                }
+                _ = try await client.raw("com.atproto.repo.importRepo", post: repoCAR, isProcedure: true,
+                                         contentType: "application/vnd.ipld.car")
             }
+            // (4) The new relay's own signing and rotation keys, under the new root key.
             let recommended = try await client.query("com.atproto.identity.getRecommendedDidCredentials")
             let relayKeys = recommended["rotationKeys"] as? [String] ?? []
             guard let methods = recommended["verificationMethods"] as? [String: Any], let relayKey = methods["atproto"] as? String else {
                 throw .badResponse("getRecommendedDidCredentials without an atproto key")
             }
             rotation = [newRoot.publicKey.didKey] + (otherRotationKeys ?? relayKeys)
-            let second = last.updated(prev: lastCID, signingKey: relayKey, pds: newRelay.absoluteString, rotationKeys: rotation)
-            lastCID = try await directory.submit(did: did, second, signedBy: newRoot)
+            next = last.updated(prev: lastCID, signingKey: relayKey, pds: newRelay.absoluteString, rotationKeys: rotation)
+            lastCID = try await directory.submit(did: did, next, signedBy: newRoot)
             operations += 1
+            // (5) Live.
             _ = try await client.procedure("com.atproto.server.activateAccount")
             escrowClient = client
         } else {
