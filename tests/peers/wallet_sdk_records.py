@@ -11,9 +11,10 @@ from atproto_client.request import Request
 
 base, handle, password, did, *collections = sys.argv[1:]
 client = Client(base_url=base.rstrip('/'), request=Request(timeout=120))
-session = client.login(handle, password, fetch_bsky_profile=False)
-if client.me.did != did:
-    print(f'FAILED: logged in as {client.me.did}, expected {did}', file=sys.stderr)
+client.login(handle, password, fetch_bsky_profile=False)
+session = client.com.atproto.server.get_session()
+if session.did != did or session.active is False:
+    print(f'FAILED: logged in as {session.did} (active {session.active}), expected {did}', file=sys.stderr)
     sys.exit(1)
 records = {}
 for collection in collections:
@@ -27,4 +28,4 @@ for collection in collections:
         cursor = page.cursor
         if not cursor or not page.records:
             break
-print(json.dumps({'did': client.me.did, 'records': records}))
+print(json.dumps({'did': session.did, 'records': records}))
