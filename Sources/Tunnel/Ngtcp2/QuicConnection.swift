@@ -289,7 +289,9 @@ final class QuicConnection {
             let (id, state) = nextStream(skip: skip)
             var vecs = state?.send.unsentVectors(max: 16) ?? []
             var datalen: ngtcp2_ssize = -1
-            var flags = UInt32(NGTCP2_WRITE_STREAM_FLAG_MORE)
+            // MORE only with stream data: with no stream (id -1) ngtcp2 answers WRITE_MORE and the
+            // packet never closes, so PTO probes without stream data were never sent.
+            var flags = id >= 0 ? UInt32(NGTCP2_WRITE_STREAM_FLAG_MORE) : 0
             let finNow = state.map { $0.send.finRequested && !$0.send.finSent } ?? false
             if finNow { flags |= UInt32(NGTCP2_WRITE_STREAM_FLAG_FIN) }
             let nvec = vecs.count
@@ -327,7 +329,12 @@ final class QuicConnection {
             packets += 1
             skip.removeAll()
         }
-        ngtcp2_conn_update_pkt_tx_time(conn, now)
+        // No pacing before the handshake completes: ngtcp2 0.12 paces the first Initial with the
+        // initial RTT guess (333 ms) over the initial window, 1200 * 333 / 15720 = 25 ms, so a
+        // client's Finished waited ~25 ms after a fast server flight. An application closing
+        // right after `dial` then aborted iroh's handshake, and iroh stalled the next one: the
+        // 94 ms ours -> iroh median. The bytes sent meanwhile are paced from the next call on.
+        if isEstablished { ngtcp2_conn_update_pkt_tx_time(conn, now) }
     }
 
     /// Round-robin pick among streams with unsent data that flow control lets through.
