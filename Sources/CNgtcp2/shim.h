@@ -11,6 +11,8 @@
 #include <gnutls/crypto.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 static inline void cngtcp2_settings_default(ngtcp2_settings *settings) {
   ngtcp2_settings_default(settings);
@@ -51,6 +53,91 @@ static inline ngtcp2_ssize cngtcp2_conn_write_connection_close(ngtcp2_conn *conn
 }
 static inline void cngtcp2_conn_get_conn_stat(ngtcp2_conn *conn, ngtcp2_conn_stat *cstat) {
   ngtcp2_conn_get_conn_stat(conn, cstat);
+}
+
+/* ngtcp2's qlog-like text log to stderr, for tracing a handshake (`DPDS_NGTCP2_LOG=1`). The
+ * callback is variadic, which Swift cannot write, hence C. */
+static inline void cngtcp2_log_stderr(void *user_data, const char *format, ...) {
+  (void)user_data;
+  va_list ap;
+  va_start(ap, format);
+  vfprintf(stderr, format, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+static inline void cngtcp2_settings_log_to_stderr(ngtcp2_settings *settings) {
+  settings->log_printf = cngtcp2_log_stderr;
+}
+
+/* UDP batching: one sendmsg carries a run of equal-size datagrams (UDP GSO), one recvmsg may
+ * return several coalesced ones (UDP GRO). The cmsg macros are C-only, hence here. */
+#include <netinet/udp.h>
+#include <string.h>
+#include <sys/uio.h>
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
+
+/* Sends `len` bytes to `sa` as datagrams of `segment` bytes (the last may be shorter), one
+ * system call. segment 0 sends one plain datagram. Returns sendmsg's result. */
+static inline ssize_t cdpds_udp_send(int fd, const uint8_t *buf, size_t len, uint16_t segment,
+    const struct sockaddr *sa, socklen_t salen) {
+  struct iovec iov = { (void *)buf, len };
+  union { char buf[CMSG_SPACE(sizeof(uint16_t))]; struct cmsghdr align; } control;
+  struct msghdr msg;
+  memset(&msg, 0, sizeof(msg));
+  msg.msg_name = (void *)sa;
+  msg.msg_namelen = salen;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (segment > 0 && len > segment) {
+    memset(&control, 0, sizeof(control));
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof(control.buf);
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_UDP;
+    cm->cmsg_type = UDP_SEGMENT;
+    cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    memcpy(CMSG_DATA(cm), &segment, sizeof(segment));
+  }
+  return sendmsg(fd, &msg, MSG_DONTWAIT);
+}
+
+/* Receives into `buf`; *segment is the size of each coalesced datagram when the kernel joined
+ * several (UDP GRO), else 0. */
+static inline ssize_t cdpds_udp_receive(int fd, uint8_t *buf, size_t cap, struct sockaddr_storage *from,
+    socklen_t *fromlen, int *segment) {
+  struct iovec iov = { buf, cap };
+  union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+  struct msghdr msg;
+  memset(&msg, 0, sizeof(msg));
+  msg.msg_name = from;
+  msg.msg_namelen = *fromlen;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof(control.buf);
+  ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+  *segment = 0;
+  if (n >= 0) {
+    *fromlen = msg.msg_namelen;
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+      if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO) memcpy(segment, CMSG_DATA(cm), sizeof(int));
+    }
+  }
+  return n;
+}
+
+/* Asks the kernel to coalesce received datagrams (Linux 5.0+); 0 on success. */
+static inline int cdpds_udp_enable_gro(int fd) {
+  int one = 1;
+  return setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
 }
 
 #endif

@@ -24,6 +24,7 @@ public enum RepoError: Error, Equatable, Sendable, CustomStringConvertible {
     case mst(MSTError)
     case verify(RepoVerifyError)
     case notInitialized
+    case committerClosed
 
     public var description: String {
         switch self {
@@ -35,6 +36,7 @@ public enum RepoError: Error, Equatable, Sendable, CustomStringConvertible {
         case .mst(let e): e.description
         case .verify(let e): e.description
         case .notInitialized: "repo has no commit yet"
+        case .committerClosed: "the group committer is closed"
         }
     }
 }
@@ -149,15 +151,25 @@ public final class Repository {
     /// everything is durable; on failure none is applied.
     @discardableResult
     public func commitGroup(_ groups: [[RecordWrite]], sign: ([UInt8]) throws -> [UInt8]) throws -> [SignedCommit] {
+        var failed: Int?
+        return try commitGroup(groups, sign: sign, failedGroup: &failed)
+    }
+
+    /// `commitGroup`, also telling which group's writes or signature failed (nil when the
+    /// storage did), so a group committer can fail that caller alone and retry the others.
+    func commitGroup(_ groups: [[RecordWrite]], sign: ([UInt8]) throws -> [UInt8], failedGroup: inout Int?) throws -> [SignedCommit] {
         var writes: [StorageWrite] = []
         var signed: [SignedCommit] = []
         var current = head
+        failedGroup = nil
         do {
-            for g in groups {
+            for (i, g) in groups.enumerated() {
+                failedGroup = i
                 let p = try prepare(g)
                 let (s, w) = try sealPending(signature: try sign(p.commit.bytesToSign), after: current)
                 signed.append(s); writes.append(w); current = w.head
             }
+            failedGroup = nil
             try storage.apply(batch: writes)
         } catch {
             try reload()

@@ -4,7 +4,8 @@ import Tunnel
 
 /// Handshake, echo RTT and one-way bulk throughput on loopback: ours<->ours, ours<->iroh and
 /// iroh<->iroh (PyPI iroh via tests/peers/tunnel_iroh_bench.py), next to ngtcp2's own C examples
-/// when Debian's ngtcp2-client / ngtcp2-server are installed. Streams start with a mode byte:
+/// when Debian's ngtcp2-client / ngtcp2-server are installed, and TLS 1.3 over TCP (openssl) as
+/// the machine's ceiling. Streams start with a mode byte:
 /// "E" echo, "S" sink (answer with the byte count).
 struct TunnelBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tunnel", abstract: "Tunnel handshake, RTT and bulk throughput next to iroh and ngtcp2's examples.")
@@ -43,6 +44,7 @@ struct TunnelBench: AsyncParsableCommand {
             print("iroh rows skipped: no \(python)")
         }
         rows.append(contentsOf: NgtcpExamples.measure(bytes: bulk))
+        rows.append(contentsOf: TLSOverTCPCeiling.measure(bytes: bulk))
         serving.cancel()
         server.close()
         Self.printTable(rows)

@@ -15,7 +15,7 @@ struct WalletCommand: AsyncParsableCommand {
             share 3 with you (words on paper, or a recovery file). Any two restore the key; no single place
             ever holds it whole. See spec/key-recovery.md.
             """,
-        subcommands: [Create.self, Shares.self, EscrowLog.self, RotateShares.self]
+        subcommands: [Create.self, Shares.self, EscrowLog.self, Recover.self, RotateShares.self]
     )
 
     struct Common: ParsableArguments {
@@ -145,6 +145,45 @@ struct WalletCommand: AsyncParsableCommand {
             let output = try await WalletCommand.run { try await WalletResplit.rotate(&session, using: sources, shareThree: third) }
             print("set\t\(session.state.shareSet)")
             WalletCommand.printPaper(output.paperWords)
+        }
+    }
+}
+
+extension WalletCommand {
+    struct Recover: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild the root key from two shares, sign a PLC op (new signing key, optionally a new relay), re-split.",
+            discussion: """
+                Leaving a relay without its help: --use-wallet --share-file F --new-relay URL --repo-car backup.car.
+                The old escrow share is revoked (best effort when moving away from a relay that refuses).
+                """)
+        @OptionGroup var common: Common
+        @OptionGroup var shares: ShareChoice
+        @Option(help: "PLC directory URL.") var plc: String = "https://plc.directory"
+        @Option(help: "Move the account to this relay.") var newRelay: String?
+        @Option(help: "did:key to install as the signing key (staying on the same relay).") var signingKey: String?
+        @Option(help: "Rotation keys after the new root key (comma-separated did:keys); default: keep.") var rotationKeys: String?
+        @Option(help: "CAR file of the repo to restore at the new relay.") var repoCar: String?
+        @Option(help: "File with the account password ('-' for stdin); default: the one kept in the wallet.") var passwordFile: String?
+        @Option(help: "Write the new share 3 as words to this file (default: print).") var paperOut: String?
+        @Option(help: "Write the new share 3 as a recovery file.") var recoveryFile: String?
+
+        func run() async throws {
+            var session = try await WalletCommand.run { try WalletSession(directory: common.dir, walletPassphrase: try common.passphrase()) }
+            guard let plcURL = URL(string: plc) else { throw ValidationError("not a URL: \(plc)") }
+            let recover = WalletRecover(
+                sources: try shares.collection(), plc: plcURL, newRelay: try newRelay.map { value in
+                    guard let url = URL(string: value) else { throw ValidationError("not a URL: \(value)") }
+                    return url
+                },
+                signingKey: signingKey,
+                otherRotationKeys: rotationKeys.map { $0.split(separator: ",").map(String.init) },
+                repoCAR: try repoCar.map(WalletCommand.readFile), password: try passwordFile.map(WalletCommand.readSecret),
+                shareThree: try WalletCommand.shareThree(paperOut: paperOut, recoveryFile: recoveryFile))
+            let result = try await WalletCommand.run { try await recover.run(&session) }
+            print("did\t\(session.state.did)\nrelay\t\(session.state.relay)\nrotationKey\t\(result.newRotationKey)")
+            print("plcOperations\t\(result.operations)\noldEscrowRevoked\t\(result.oldEscrowRevoked)")
+            WalletCommand.printPaper(result.paperWords)
         }
     }
 }

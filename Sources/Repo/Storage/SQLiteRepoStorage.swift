@@ -31,18 +31,15 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         }
         self.path = path
         db = try DatabaseQueue(path: path, configuration: config)
-        try db.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS blocks (cid BLOB PRIMARY KEY, rev TEXT NOT NULL, bytes BLOB NOT NULL) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS blocks_rev ON blocks(rev);
-                CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, rkey TEXT NOT NULL, cid BLOB NOT NULL,
-                    PRIMARY KEY (collection, rkey)) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS records_cid ON records(cid);
-                CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1), did TEXT NOT NULL,
-                    commit_cid BLOB NOT NULL, rev TEXT NOT NULL, data_cid BLOB NOT NULL);
-                """)
-        }
+        try db.write { db in try SQLiteRepoSchema.create(db) }
+        try db.write { db in garbageCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM garbage") ?? 0 }
     }
+
+    /// Rows in `garbage`; read and written only inside `db`'s closures, which GRDB serialises.
+    var garbageCount = 0
+    /// The sweep runs once this much garbage has piled up: a bigger sweep dirties each index page
+    /// once for more deletions.
+    public var sweepThreshold = 8192
 
     /// The connection's settings, as SQLite reports them (tests assert the durability claim).
     public func pragmas() throws -> (journalMode: String, synchronous: Int) {
@@ -68,30 +65,45 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
 
     public func apply(_ w: StorageWrite) throws { try apply(batch: [w]) }
 
+    /// The batch's net effect in one transaction: a block that one commit of the batch adds and a
+    /// later one removes (the root, the commit, the upper nodes on the path) is never written.
     public func apply(batch: [StorageWrite]) throws {
         guard let last = batch.last else { return }
-        try db.write { db in
-            for w in batch { try Self.write(w, db) }
+        let net = NetBatch(batch)
+        let full: Bool = try db.write { db in
+            let put = try db.cachedStatement(sql:
+                "INSERT INTO blocks (cid, rev, bytes) VALUES (?, ?, ?) ON CONFLICT(cid) DO UPDATE SET rev = excluded.rev")
+            for (b, rev) in net.puts { try put.execute(arguments: [Data(b.cid.bytes), rev, Data(b.bytes)]) }
+            let trash = try db.cachedStatement(sql: "INSERT INTO garbage (cid, rev, record) VALUES (?, ?, ?)")
+            for g in net.garbage { try trash.execute(arguments: [Data(g.cid.bytes), g.rev, g.record]) }
+            let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO records (collection, rkey, cid) VALUES (?, ?, ?)")
+            let remove = try db.cachedStatement(sql: "DELETE FROM records WHERE collection = ? AND rkey = ?")
+            for w in batch {
+                for c in w.recordChanges {
+                    if let cid = c.cid { try upsert.execute(arguments: [c.collection, c.rkey, Data(cid.bytes)]) }
+                    else { try remove.execute(arguments: [c.collection, c.rkey]) }
+                }
+            }
             try db.execute(sql: "INSERT OR REPLACE INTO head (id, did, commit_cid, rev, data_cid) VALUES (1, ?, ?, ?, ?)",
                            arguments: [last.head.did, Data(last.head.commit.bytes), last.head.rev, Data(last.head.data.bytes)])
+            garbageCount += net.garbage.count
+            return garbageCount >= sweepThreshold
         }
+        if full { try sweep() }
     }
 
-    private static func write(_ w: StorageWrite, _ db: Database) throws {
-        let put = try db.cachedStatement(sql:
-            "INSERT INTO blocks (cid, rev, bytes) VALUES (?, ?, ?) ON CONFLICT(cid) DO UPDATE SET rev = excluded.rev")
-        for b in w.putBlocks { try put.execute(arguments: [Data(b.cid.bytes), w.head.rev, Data(b.bytes)]) }
-        let del = try db.cachedStatement(sql: "DELETE FROM blocks WHERE cid = ?")
-        for c in w.deleteBlocks { try del.execute(arguments: [Data(c.bytes)]) }
-        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO records (collection, rkey, cid) VALUES (?, ?, ?)")
-        let remove = try db.cachedStatement(sql: "DELETE FROM records WHERE collection = ? AND rkey = ?")
-        for c in w.recordChanges {
-            if let cid = c.cid { try upsert.execute(arguments: [c.collection, c.rkey, Data(cid.bytes)]) }
-            else { try remove.execute(arguments: [c.collection, c.rkey]) }
+    /// Deletes the blocks commits removed from the tree, unless a later commit put them back (its
+    /// rev is newer than the removal's) or, for a record block, a record still points at it.
+    /// One transaction; the commit path never waits on deletes.
+    public func sweep() throws {
+        try db.write { db in
+            try db.execute(sql: """
+                DELETE FROM blocks WHERE id IN (SELECT b.id FROM garbage g JOIN blocks b ON b.cid = g.cid
+                    WHERE b.rev <= g.rev AND (g.record = 0 OR g.cid NOT IN (SELECT cid FROM records)));
+                DELETE FROM garbage;
+                """)
+            garbageCount = 0
         }
-        let release = try db.cachedStatement(sql:
-            "DELETE FROM blocks WHERE cid = ?1 AND NOT EXISTS (SELECT 1 FROM records WHERE cid = ?1)")
-        for c in w.releasedRecords { try release.execute(arguments: [Data(c.bytes)]) }
     }
 
     public func listRecords(collection: String, cursor: String?, limit: Int, reverse: Bool) throws -> [RecordEntry] {
@@ -123,8 +135,10 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     }
 
     /// Export's fast path: the stored bytes without parsing or copying into Swift arrays.
-    /// A full export scans the table in key order instead of going through the rev index.
+    /// A full export scans the table in storage order.
+    /// Sweeps first, so an export holds only blocks of the current tree.
     public func forEachRawBlock(since: String?, _ body: (_ cid: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws {
+        if try db.read({ _ in garbageCount > 0 }) { try sweep() }
         try db.read { db in
             let rows = since == nil
                 ? try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks")

@@ -94,14 +94,27 @@ public final class EndpointCore {
         return t == .max ? nil : t
     }
 
+    /// Everything ready to send, as copies (the in-memory tests' form).
     public func flush(now: UInt64) -> [Datagram] {
         var out: [Datagram] = []
-        for c in connections.values {
-            c.flush(now: now, into: &out)
-            collect(c)
+        flush(now: now) { batch, local in
+            for p in batch.packets { out.append(Datagram(bytes: Array(batch.bytes(of: p)), remote: p.remote, local: local)) }
         }
         return out
     }
+
+    /// Everything ready to send, one connection's packets at a time in a reused buffer (valid
+    /// only during `send`), with the local address they leave from.
+    public func flush(now: UInt64, send: (SendBatch, SocketAddress) -> Void) {
+        for c in connections.values {
+            c.flush(now: now, into: sendBatch)
+            collect(c)
+            if !sendBatch.packets.isEmpty { send(sendBatch, c.localAddress) }
+            sendBatch.removeAll()
+        }
+    }
+
+    private let sendBatch = SendBatch()
 
     public func takeEvents() -> [CoreEvent] {
         defer { events.removeAll(keepingCapacity: true) }

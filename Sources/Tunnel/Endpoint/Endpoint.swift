@@ -136,8 +136,14 @@ public final class Endpoint: @unchecked Sendable {
                 let now = MonotonicClock.now()
                 if fds[0].revents != 0 {
                     var n = 0
-                    while n < 512, let (len, from) = socket.receive(into: buffer) {
-                        core.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<len]), from: from, now: now)
+                    while n < 512, let (len, from, segment) = socket.receive(into: buffer) {
+                        let step = segment > 0 ? segment : len
+                        var offset = 0
+                        while offset < len {
+                            let end = min(len, offset + step)
+                            core.receive(UnsafeRawBufferPointer(rebasing: buffer[offset..<end]), from: from, now: now)
+                            offset = end
+                        }
                         n += 1
                     }
                 }
@@ -152,7 +158,7 @@ public final class Endpoint: @unchecked Sendable {
     /// Sends what the core has queued and hands its events to the waiting tasks. Lock held.
     func pumpLocked() {
         let now = MonotonicClock.now()
-        for d in core.flush(now: now) { socket.send(d.bytes, to: d.remote) }
+        core.flush(now: now) { batch, _ in socket.send(batch) }
         let events = core.takeEvents()
         if !events.isEmpty { dispatch(events) }
     }

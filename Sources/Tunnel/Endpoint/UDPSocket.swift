@@ -1,11 +1,17 @@
+import CNgtcp2
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A non-blocking UDP socket. Owns its file descriptor and closes it in deinit.
+///
+/// Sends and receives in batches where Linux allows: a run of equal-size packets to one address
+/// leaves in one `sendmsg` (UDP GSO), and the kernel may hand several received datagrams over in
+/// one `recvmsg` (UDP GRO). Both fall back to one datagram per call.
 final class UDPSocket {
     let fd: Int32
     let localAddress: SocketAddress
+    private var gso = true
 
     init(bind address: SocketAddress) throws {
         let fd = socket(address.family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -24,6 +30,7 @@ final class UDPSocket {
         _ = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
         }
+        _ = cdpds_udp_enable_gro(fd)  // refused on old kernels: datagrams then arrive one by one
         self.fd = fd
         localAddress = withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress(copying: $0, length: len) }
@@ -40,18 +47,46 @@ final class UDPSocket {
         }
     }
 
-    /// One datagram into `buffer`, or nil when none is waiting.
-    func receive(into buffer: UnsafeMutableRawBufferPointer) -> (Int, SocketAddress)? {
+    /// Sends every packet of `batch`: consecutive equal-size packets to one address (the last of
+    /// a run may be shorter) go out in one system call. Packets the kernel refuses (buffer full)
+    /// are lost; QUIC recovers them.
+    func send(_ batch: SendBatch) {
+        let packets = batch.packets
+        let base = batch.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        while i < packets.count {
+            let first = packets[i]
+            var j = i + 1, total = first.length
+            if gso {
+                let maxRun = Swift.min(64, 65_000 / Swift.max(1, first.length))
+                while j < packets.count, j - i < maxRun, packets[j - 1].length == first.length, packets[j].length <= first.length,
+                      packets[j].offset == first.offset + total, packets[j].remote == first.remote {
+                    total += packets[j].length
+                    j += 1
+                }
+            }
+            let segment = j - i > 1 ? UInt16(first.length) : 0
+            let rv = first.remote.withSockaddr { sa, len in cdpds_udp_send(fd, base + first.offset, total, segment, sa, len) }
+            if rv < 0, segment > 0, [EIO, EINVAL, ENOPROTOOPT, EOPNOTSUPP].contains(errno) {
+                gso = false  // no GSO here: resend this run one datagram at a time
+                continue
+            }
+            i = j
+        }
+    }
+
+    /// One datagram into `buffer`, or with GRO several of `segment` bytes each (the last may be
+    /// shorter); nil when none is waiting.
+    func receive(into buffer: UnsafeMutableRawBufferPointer) -> (length: Int, from: SocketAddress, segment: Int)? {
         var storage = sockaddr_storage()
         var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let n = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT), $0, &len) }
-        }
+        var segment: Int32 = 0
+        let n = cdpds_udp_receive(fd, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), buffer.count, &storage, &len, &segment)
         guard n >= 0 else { return nil }
         let from = withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress(copying: $0, length: len) }
         }
-        return (n, from)
+        return (n, from, Int(segment))
     }
 }
 

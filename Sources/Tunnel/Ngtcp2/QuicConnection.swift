@@ -30,6 +30,9 @@ final class QuicConnection {
     private(set) var localAddress: SocketAddress
     var isServer: Bool { if case .listener = role { return true } else { return false } }
 
+    /// `DPDS_NGTCP2_LOG=1` prints ngtcp2's packet and frame log to stderr (debugging aid).
+    static let traceToStderr = getenv("DPDS_NGTCP2_LOG").map { String(cString: $0) == "1" } ?? false
+
     /// 16-byte connection ids everywhere: the endpoint decodes short headers with this length.
     static let cidLength = 16
 
@@ -50,6 +53,7 @@ final class QuicConnection {
         settings.max_window = config.maxConnectionWindow
         settings.max_stream_window = config.maxStreamWindow
         settings.handshake_timeout = TunnelConfig.nanoseconds(config.handshakeTimeout)
+        if Self.traceToStderr { cngtcp2_settings_log_to_stderr(&settings) }
         var params = ngtcp2_transport_params()
         cngtcp2_transport_params_default(&params)
         params.initial_max_stream_data_bidi_local = config.streamWindow
@@ -268,29 +272,34 @@ final class QuicConnection {
     // MARK: output
 
     /// Everything ready to send now: queued closes, then stream data round-robin over the streams
-    /// with something to send, within what congestion control and pacing allow.
-    func flush(now: UInt64, into out: inout [Datagram]) {
-        if !outbox.isEmpty { out.append(contentsOf: outbox); outbox.removeAll() }
+    /// with something to send, within what congestion control and pacing allow. ngtcp2 writes
+    /// each packet straight into `batch`.
+    func flush(now: UInt64, into batch: SendBatch) {
+        for d in outbox { batch.append(d.bytes, remote: d.remote) }
+        outbox.removeAll()
         guard let conn, closeError == nil else { return }
-        var buf = [UInt8](repeating: 0, count: 1 << 16)
         var ps = ngtcp2_path_storage()
         ngtcp2_path_storage_zero(&ps)
         let quantum = ngtcp2_conn_get_send_quantum(conn)
         let maxPackets = Swift.max(1, Swift.min(64, quantum / 1200))
         var packets = 0, guardCount = 0
         var skip = Set<Int64>()
-        while packets < maxPackets, guardCount < 10_000 {
+        while packets < maxPackets, guardCount < 10_000, batch.hasRoomForPacket {
             guardCount += 1
             let (id, state) = nextStream(skip: skip)
             var vecs = state?.send.unsentVectors(max: 16) ?? []
             var datalen: ngtcp2_ssize = -1
-            var flags = UInt32(NGTCP2_WRITE_STREAM_FLAG_MORE)
+            // MORE only with stream data: with no stream (id -1) ngtcp2 answers WRITE_MORE and the
+            // packet never closes, so PTO probes without stream data were never sent.
+            var flags = id >= 0 ? UInt32(NGTCP2_WRITE_STREAM_FLAG_MORE) : 0
             let finNow = state.map { $0.send.finRequested && !$0.send.finSent } ?? false
             if finNow { flags |= UInt32(NGTCP2_WRITE_STREAM_FLAG_FIN) }
             let nvec = vecs.count
+            let dest = batch.freeSpace
             let nwrite: ngtcp2_ssize = vecs.withUnsafeMutableBufferPointer { v in
                 var iov = v.map { ngtcp2_vec(base: UnsafeMutablePointer(mutating: $0.0.assumingMemoryBound(to: UInt8.self)), len: $0.1) }
-                return cngtcp2_conn_writev_stream(conn, &ps.path, &buf, buf.count, &datalen, flags, id, &iov, nvec, now)
+                return cngtcp2_conn_writev_stream(conn, &ps.path, dest.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                                  SendBatch.maxPacket, &datalen, flags, id, &iov, nvec, now)
             }
             if let state, datalen >= 0 {
                 state.send.markSent(Int(datalen))
@@ -309,17 +318,23 @@ final class QuicConnection {
                     continue
                 default:
                     fail(libraryError: Int32(nwrite), now: now)
-                    if !outbox.isEmpty { out.append(contentsOf: outbox); outbox.removeAll() }
+                    for d in outbox { batch.append(d.bytes, remote: d.remote) }
+                    outbox.removeAll()
                     return
                 }
             }
             if nwrite == 0 { break }
             bytesSent += UInt64(nwrite)
-            out.append(Datagram(bytes: Array(buf[0..<Int(nwrite)]), remote: Self.address(ps.path.remote), local: localAddress))
+            batch.commit(length: Int(nwrite), remote: Self.address(ps.path.remote))
             packets += 1
             skip.removeAll()
         }
-        ngtcp2_conn_update_pkt_tx_time(conn, now)
+        // No pacing before the handshake completes: ngtcp2 0.12 paces the first Initial with the
+        // initial RTT guess (333 ms) over the initial window, 1200 * 333 / 15720 = 25 ms, so a
+        // client's Finished waited ~25 ms after a fast server flight. An application closing
+        // right after `dial` then aborted iroh's handshake, and iroh stalled the next one: the
+        // 94 ms ours -> iroh median. The bytes sent meanwhile are paced from the next call on.
+        if isEstablished { ngtcp2_conn_update_pkt_tx_time(conn, now) }
     }
 
     /// Round-robin pick among streams with unsent data that flow control lets through.

@@ -11,6 +11,9 @@ extension XRPCMethods {
         guard items.count <= 200 else { throw XRPCError.invalidRequest("Too many writes. Max: 200") }
         let swapCommit = try RepoXRPC.cid(input["swapCommit"]?.stringValue, "swapCommit")
         let writes = try items.map(ApplyWritesInput.write)
+        var statuses: [String: String] = [:]
+        for case let .create(c, r, value) in writes { statuses["\(c)/\(r)"] = try RepoXRPC.validationStatus(input["validate"], collection: c, rkey: r, record: value) }
+        for case let .update(c, r, value, _) in writes { statuses["\(c)/\(r)"] = try RepoXRPC.validationStatus(input["validate"], collection: c, rkey: r, record: value) }
         let commit = try await RepoXRPC.commit(env, did: did, writes: writes, swapCommit: swapCommit)
         var cids: [String: CID] = [:]
         for op in commit.ops { if let cid = op.cid { cids[op.path] = cid } }
@@ -21,7 +24,7 @@ extension XRPCMethods {
                 return .map(["$type": .string("com.atproto.repo.applyWrites#\(kind)"),
                              "uri": .string(RepoXRPC.uri(did, c, r)),
                              "cid": .string(cids["\(c)/\(r)"]?.string ?? ""),
-                             "validationStatus": .string("unknown")])
+                             "validationStatus": .string(statuses["\(c)/\(r)"] ?? "unknown")])
             case .delete:
                 return .map(["$type": .string("com.atproto.repo.applyWrites#deleteResult")])
             }

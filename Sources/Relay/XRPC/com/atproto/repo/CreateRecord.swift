@@ -9,11 +9,12 @@ extension XRPCMethods {
         let rkey = input["rkey"]?.stringValue ?? RepoXRPC.clock.next().string
         guard let record = input["record"], case .map = record else { throw XRPCError.invalidRequest("Input must have the property \"record\"") }
         let swapCommit = try RepoXRPC.cid(input["swapCommit"]?.stringValue, "swapCommit")
+        let status = try RepoXRPC.validationStatus(input["validate"], collection: collection, rkey: rkey, record: record)
         // A record already at that key is refused (InvalidSwap) by the repo, under its writer lock.
         let commit = try await RepoXRPC.commit(env, did: did, writes: [.create(collection: collection, rkey: rkey, value: record)],
                                                swapCommit: swapCommit)
         let cid = commit.ops.first?.cid?.description ?? ""
         return RepoXRPC.json(["uri": .string(RepoXRPC.uri(did, collection, rkey)), "cid": .string(cid),
-                              "commit": RepoXRPC.commitMeta(commit), "validationStatus": .string("unknown")])
+                              "commit": RepoXRPC.commitMeta(commit), "validationStatus": .string(status)])
     }
 }

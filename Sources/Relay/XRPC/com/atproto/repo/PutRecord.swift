@@ -9,6 +9,7 @@ extension XRPCMethods {
         let rkey = try RepoXRPC.string(input, "rkey")
         guard let record = input["record"], case .map = record else { throw XRPCError.invalidRequest("Input must have the property \"record\"") }
         let swapCommit = try RepoXRPC.cid(input["swapCommit"]?.stringValue, "swapCommit")
+        let status = try RepoXRPC.validationStatus(input["validate"], collection: collection, rkey: rkey, record: record)
         let current = try await RepoXRPC.host(env).getRecord(did: did, collection: collection, rkey: rkey)
         // swapRecord: null means "must not exist yet"; absent means no expectation.
         if let swap = input["swapRecord"] {
@@ -22,6 +23,6 @@ extension XRPCMethods {
         let commit = try await RepoXRPC.commit(env, did: did, writes: [write], swapCommit: swapCommit)
         let cid = try await RepoXRPC.host(env).getRecord(did: did, collection: collection, rkey: rkey)?.cid
         return RepoXRPC.json(["uri": .string(RepoXRPC.uri(did, collection, rkey)), "cid": .string(cid?.description ?? ""),
-                              "commit": RepoXRPC.commitMeta(commit), "validationStatus": .string("unknown")])
+                              "commit": RepoXRPC.commitMeta(commit), "validationStatus": .string(status)])
     }
 }
