@@ -33,4 +33,18 @@ import Protocol
         await relay.stop()
         await web.stop()
     }
+
+    @Test func didWebDocumentURLs() {
+        #expect(DIDResolver.webDocumentURL("did:web:example.com") == "https://example.com/.well-known/did.json")
+        #expect(DIDResolver.webDocumentURL("did:web:localhost%3A8080") == "http://localhost:8080/.well-known/did.json")
+        #expect(DIDResolver.webDocumentURL("did:web:example.com:user:alice") == nil)   // paths are not atproto did:web
+        #expect(DIDResolver.webDocumentURL("did:web:") == nil)
+    }
+
+    @Test func publishingFollowsThePLCURLSetting() throws {
+        let dir = try RelayHarness.makeDataDirectory()
+        #expect(try RelayHarness.config(dataDirectory: dir).publishesDIDs == false)
+        #expect(try RelayHarness.config(dataDirectory: dir) { $0.plcURL = "http://127.0.0.1:1" }.publishesDIDs == true)
+        #expect(try RelayConfig.load(environment: ["PDS_DATA_DIRECTORY": dir.path, "PDS_DID_PLC_URL": "https://plc.directory"]).publishesDIDs)
+    }
 }

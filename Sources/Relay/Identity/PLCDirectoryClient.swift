@@ -43,6 +43,14 @@ public struct PLCDirectoryClient: Sendable {
         try PLCSignedOperation(json: try await fetch("\(baseURL)/\(did)/log/last", did: did))
     }
 
+    /// The DID's current chain (nullified ops left out), oldest first.
+    public func log(did: String) async throws -> [PLCSignedOperation] {
+        guard case .array(let ops)? = try? DataModelJSON.decode(try await fetch("\(baseURL)/\(did)/log", did: did)) else {
+            throw Failure.unreadable("log of \(did) is not a JSON array")
+        }
+        return try ops.map { try PLCSignedOperation(dataValue: $0) }
+    }
+
     private func fetch(_ url: String, did: String) async throws -> [UInt8] {
         let response = try await http.get(url)
         if response.status == 404 || response.status == 410 { throw Failure.notFound(did) }

@@ -3,21 +3,24 @@ import Repo
 
 extension XRPCMethods {
     /// Migration in: a CAR of the account's repo, verified (signature against the key in the
-    /// DID's current document, MST, every record present), then made this repo's content as one
+    /// DID's current document or an earlier one of its verified PLC chain, so a CAR kept from a
+    /// host that now refuses still imports; MST; every record present), then made this repo's content as one
     /// new commit signed by the account's key here, as the reference PDS does. The commit goes
     /// on the firehose; consumers act on it once activateAccount announces the account.
     static let importRepo = XRPCMethod("com.atproto.repo.importRepo", .procedure, bodyLimit: .blobUpload) { request, env in
         let auth = try env.auth.access(request)
         let host = try RepoXRPC.host(env)
-        let document: DIDDocument
-        do { document = try await env.resolver.resolve(auth.did) } catch {
+        let keys: [any PublicKey]
+        do { keys = try await env.resolver.signingKeyHistory(auth.did) } catch {
             throw XRPCError.invalidRequest("Could not resolve \(auth.did): \(error)")
         }
-        guard let key = document.atprotoKey else { throw XRPCError.invalidRequest("DID document has no atproto signing key") }
+        guard !keys.isEmpty else { throw XRPCError.invalidRequest("DID document has no atproto signing key") }
         let summary: RepoSummary
         let blocks: [CID: [UInt8]]
         do {
-            summary = try RepoVerifier.verify(car: request.body) { key.verify(signature: $0, for: $1) }
+            summary = try RepoVerifier.verify(car: request.body) { sig, message in
+                keys.contains { $0.verify(signature: sig, for: message) }
+            }
             blocks = try CARReader.load(request.body).blocks
         } catch {
             throw XRPCError.invalidRequest("Invalid repo CAR: \(error)")
