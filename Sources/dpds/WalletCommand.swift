@@ -11,8 +11,8 @@ struct WalletCommand: AsyncParsableCommand {
         commandName: "wallet",
         abstract: "Own your identity: the root rotation key, split 2-of-3 (wallet, relay escrow, paper or file).",
         discussion: """
-            Where the shares live: share 1 in this wallet's key store (--dir), share 2 in the relay's escrow,
-            share 3 with you (words on paper, or a recovery file). Any two restore the key; no single place
+            Where the shares live: share 1 in this wallet's key store (--dir), share 2 in the relay's escrow, \
+            share 3 with you (words on paper, or a recovery file). Any two restore the key; no single place \
             ever holds it whole. See spec/key-recovery.md.
             """,
         subcommands: [Create.self, Shares.self, EscrowLog.self, Recover.self, RotateShares.self]
@@ -154,7 +154,7 @@ extension WalletCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rebuild the root key from two shares, sign a PLC op (new signing key, optionally a new relay), re-split.",
             discussion: """
-                Leaving a relay without its help: --use-wallet --share-file F --new-relay URL --repo-car backup.car.
+                Leaving a relay without its help: --use-wallet --share-file F --new-relay URL --repo-car backup.car. \
                 The old escrow share is revoked (best effort when moving away from a relay that refuses).
                 """)
         @OptionGroup var common: Common
