@@ -124,7 +124,11 @@ let package = Package(
         // Both peers in one process: enrollment, recovery, leaving a relay.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Relay", "Device", "Repo", "Protocol", "Tunnel", "Keys", "TestSupport"]
+            dependencies: [
+                "Relay", "Device", "Repo", "Protocol", "Tunnel", "Keys", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
