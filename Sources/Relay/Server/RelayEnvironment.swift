@@ -13,10 +13,12 @@ public final class RelayEnvironment: Sendable {
     public let sequencer: Sequencer
     public let registrar: any DIDRegistrar
     public let repo: (any RepoHost)?
+    /// Desktops: tunnel listener, pairing, enrolled write path (Sources/Relay/Enrollment).
+    public let enrollment: Enrollment
     public let logger: Logger
 
     public init(config: RelayConfig, logger: Logger, registrar: any DIDRegistrar = UnpublishedPLCRegistrar(),
-                repo: (any RepoHost)? = nil) throws {
+                repo: (any RepoHost)? = nil, enrollmentSettings: Enrollment.Settings? = nil) throws {
         let data = URL(fileURLWithPath: config.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         self.config = config
@@ -30,7 +32,10 @@ public final class RelayEnvironment: Sendable {
         hub = FirehoseHub()
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
         self.registrar = registrar
-        self.repo = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
-                                               signingKey: { did in try await keys.signingKey(did: did) })
+        let engine = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
+                                                signingKey: { did in try await keys.signingKey(did: did) })
+        enrollment = try Enrollment(dataDirectory: data, settings: enrollmentSettings ?? config.enrollmentSettings, inner: engine,
+                                    sequencer: sequencer, keys: keys, blobs: blobs, logger: logger)
+        self.repo = EnrolledRepoHost(inner: engine, enrollment: enrollment)
     }
 }

@@ -8,6 +8,7 @@ extension XRPCMethods {
             resolveHandle,
             createRecord, putRecord, deleteRecord, getRecord, listRecords, describeRepo, uploadBlob,
             getBlob, listBlobs, getRepo, getLatestCommit, syncGetRecord,
+            createPairingTicket,
         ]
     }
 }
