@@ -79,7 +79,9 @@ import Testing
 
         let list = try await relay.call("com.atproto.repo.listRecords",
                                         query: "repo=\(alice.did)&collection=app.bsky.feed.post&limit=100&reverse=true")
-        let texts = ((list.object["records"] as? [[String: Any]]) ?? []).compactMap { ($0["value"] as? [String: Any])?["text"] as? String }
+        // Sorted by rkey (TIDs in creation order), whatever order listRecords pages in.
+        let records = ((list.object["records"] as? [[String: Any]]) ?? []).sorted { ($0["uri"] as? String ?? "") < ($1["uri"] as? String ?? "") }
+        let texts = records.compactMap { ($0["value"] as? [String: Any])?["text"] as? String }
         #expect(texts == ["pushed at once", "queued 1", "queued 2", "queued 3"])
         let events = try await relay.environment.sequencer.events(after: 0, limit: 100).filter { $0.did == alice.did && $0.type == "#commit" }
         #expect(events.count == 5)  // genesis + 4
