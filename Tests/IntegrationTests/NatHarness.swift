@@ -69,8 +69,12 @@ struct NatLab {
 
     /// The desktop "changes networks": a new address behind the NAT, so the NAT makes a new mapping.
     func moveDevice() throws {
+        // Otherwise deleting the primary address deletes the new (secondary) one with it.
+        try Self.sh("ip netns exec \(device) sysctl -qw net.ipv4.conf.dN\(tag).promote_secondaries=1")
         try Self.sh("ip -n \(device) addr add \(Self.deviceMovedIP)/24 dev dN\(tag)")
+        try Self.sh("ip -n \(device) route replace default via \(Self.natInsideIP) src \(Self.deviceMovedIP)")
         try Self.sh("ip -n \(device) addr del \(Self.deviceIP)/24 dev dN\(tag)")
+        // Deleting the old address can take the routes that used it along.
         try Self.sh("ip -n \(device) route replace default via \(Self.natInsideIP) src \(Self.deviceMovedIP)")
     }
 
