@@ -7,6 +7,6 @@ struct DPDS: AsyncParsableCommand {
         commandName: "dpds",
         abstract: "Desktop PDS: a sovereign AT Protocol PDS whose repo lives on your desktop.",
         version: ProtocolModule.version,
-        subcommands: [RelayCommand.self, DeviceCommand.self, TunnelCommand.self, RepoCommand.self]
+        subcommands: [RelayCommand.self, DeviceCommand.self, TunnelCommand.self, RepoCommand.self, WalletCommand.self]
     )
 }

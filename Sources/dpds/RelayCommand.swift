@@ -85,7 +85,9 @@ struct RelayCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try RelayConfig.load(overrides: options.overrides)
-            let environment = try RelayEnvironment(config: config, logger: Logger(label: "dpds.relay"))
+            var quiet = Logger(label: "dpds.relay")
+            quiet.logLevel = .error  // line 1 of the output is the ticket, for scripts
+            let environment = try RelayEnvironment(config: config, logger: quiet)
             guard let account = try await environment.accounts.account(handle: handle.lowercased()) else {
                 throw ValidationError("no account with handle \(handle)")
             }

@@ -26,7 +26,7 @@ import Testing
         #expect(try repo.storage.listRecords(collection: "app.bsky.feed.post", cursor: nil, limit: 100, reverse: false).count == 3)
         let stored = try Data(contentsOf: desktop.directory.blobs.appendingPathComponent(blob.cid))
         #expect(Array(stored) == png)
-        #expect(lines.all.contains { $0.contains("blob 1 of 1") })
+        #expect(lines.all.contains { $0.contains("promotion: blob 1") }, "\(lines.all)")
         #expect(lines.all.contains { $0.contains("authoritative") })
         // The relay's head did not move: promotion copies, it does not commit.
         let head = try #require(try await relay.environment.repo?.head(did: alice.did))

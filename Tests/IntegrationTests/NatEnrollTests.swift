@@ -112,7 +112,7 @@ import Testing
         #expect(try Self.post(lab, did, token, "before pairing") == 200)
 
         let ticket = try NatLab.sh("ip netns exec \(lab.relay) \(Self.binary) relay pair --handle alice.test --data-directory \(relayDir)")
-            .split(separator: "\n").first.map(String.init) ?? ""
+            .split(separator: "\n").first { $0.hasPrefix("dpds-pair:") }.map(String.init) ?? ""
         #expect(ticket.hasPrefix("dpds-pair:"))
         let paired = try NatLab.sh("ip netns exec \(lab.device) \(Self.binary) device pair '\(ticket)' --dir \(deviceDir)")
         #expect(paired.contains("authoritative"))

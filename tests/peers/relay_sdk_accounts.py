@@ -1,32 +1,13 @@
 """Invite codes and account (de)activation against a dpds relay started with PDS_INVITE_REQUIRED=true,
 driven by the PyPI `atproto` SDK. Usage: relay_sdk_accounts.py BASE_URL INVITE_CODE (one use)."""
-import json
 import sys
 
-from atproto import Client, models
-from atproto_client import exceptions
-from atproto_client.request import Request
+from atproto import models
+
+from relay_sdk_common import check, client_for, error_of, finish, login
 
 base, code = sys.argv[1].rstrip('/'), sys.argv[2]
-checks = []
-
-
-def check(name, condition, detail=''):
-    if not condition:
-        print(f'FAILED: {name} {detail}', file=sys.stderr)
-        sys.exit(1)
-    checks.append(name)
-
-
-def error_of(call):
-    try:
-        call()
-    except exceptions.RequestErrorBase as e:
-        return e.response.status_code, getattr(e.response.content, 'error', None)
-    return None
-
-
-client = Client(base_url=base, request=Request(timeout=120))
+client = client_for(base)
 check('describeServer.invites', client.com.atproto.server.describe_server().invite_code_required is True)
 
 
@@ -45,11 +26,10 @@ client.login('carol.test', 'pw-carol.test', fetch_bsky_profile=False)
 client.com.atproto.server.deactivate_account(models.ComAtprotoServerDeactivateAccount.Data())
 session = client.com.atproto.server.get_session()
 check('deactivated', session.active is False and session.status == 'deactivated', session)
-relogin = Client(base_url=base, request=Request(timeout=120))
-relogin.login('carol.test', 'pw-carol.test', fetch_bsky_profile=False)
+relogin = login(base, 'carol.test')
 check('deactivated.canLogIn', relogin._session.did == carol.did)
 client.com.atproto.server.activate_account()
 session = client.com.atproto.server.get_session()
 check('activated', session.active is True and session.status is None, session)
 
-print(json.dumps({'did': carol.did, 'checks': checks}))
+finish(did=carol.did)

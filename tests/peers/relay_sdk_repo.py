@@ -1,36 +1,14 @@
 """Repo endpoints against a dpds relay, driven by the PyPI `atproto` SDK: post, like, get, list
 (both ways, paged), putRecord with a stale swapRecord -> InvalidSwap, delete, describeRepo.
 Usage: relay_sdk_repo.py BASE_URL [CAR_OUT]. Prints {"checks": [...], "did": ...}."""
-import json
 import sys
 
-from atproto import Client, models
-from atproto_client import exceptions
-from atproto_client.request import Request
+from atproto import models
+
+from relay_sdk_common import check, create_and_login, error_of, finish
 
 base = sys.argv[1].rstrip('/')
-checks = []
-
-
-def check(name, condition, detail=''):
-    if not condition:
-        print(f'FAILED: {name} {detail}', file=sys.stderr)
-        sys.exit(1)
-    checks.append(name)
-
-
-def error_of(call):
-    try:
-        call()
-    except exceptions.RequestErrorBase as e:
-        return e.response.status_code, getattr(e.response.content, 'error', None)
-    return None
-
-
-client = Client(base_url=base, request=Request(timeout=120))
-client.com.atproto.server.create_account(
-    models.ComAtprotoServerCreateAccount.Data(handle='bob.test', password='pw-bob'))
-client.login('bob.test', 'pw-bob', fetch_bsky_profile=False)
+client = create_and_login(base, 'bob.test', 'pw-bob')
 did = client._session.did
 repo = client.com.atproto.repo
 
@@ -106,4 +84,4 @@ check('sync.getRecord.record', any(b.get('text') == 'edited' for b in proof.bloc
 check('sync.getRepo.missing', error_of(lambda: client.com.atproto.sync.get_repo(
     models.ComAtprotoSyncGetRepo.Params(did='did:plc:nobody'))) == (400, 'RepoNotFound'))
 
-print(json.dumps({'checks': checks, 'did': did}))
+finish(did=did)

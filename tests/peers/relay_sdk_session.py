@@ -12,15 +12,9 @@ from atproto import Client, models
 from atproto_client import exceptions
 from atproto_client.request import Request
 
+from relay_sdk_common import check, checks, client_for
+
 base = sys.argv[1].rstrip('/')
-checks = []
-
-
-def check(name, condition, detail=''):
-    if not condition:
-        print(f'FAILED: {name} {detail}', file=sys.stderr)
-        sys.exit(1)
-    checks.append(name)
 
 
 def xrpc_error(call):
@@ -34,7 +28,7 @@ def xrpc_error(call):
     sys.exit(1)
 
 
-client = Client(base_url=base, request=Request(timeout=120))
+client = client_for(base)
 
 # describeServer
 desc = client.com.atproto.server.describe_server()

@@ -17,10 +17,15 @@ public struct AccountKeys: Sendable {
 
     public func create(did: String) async throws -> K256SigningKey {
         let key = K256SigningKey()
+        try await keep(key, did: did)
+        return key
+    }
+
+    /// Keeps a key made before its DID existed (a did:plc genesis names the key it is hashed over).
+    public func keep(_ key: K256SigningKey, did: String) async throws {
         let sealed = try AES.GCM.seal(key.rawRepresentation, using: sealingKey, authenticating: Array(did.utf8))
         guard let combined = sealed.combined else { throw KeySealError.sealFailed }
         try await store.storeSealedKey(did: did, sealed: Array(combined))
-        return key
     }
 
     public func signingKey(did: String) async throws -> K256SigningKey? {

@@ -4,7 +4,8 @@ import GRDB
 /// account.sqlite: accounts, refresh tokens (rotation and revocation), invite codes.
 /// A concrete SQLite store; a PostgreSQL one would take its place behind the same methods.
 public final class AccountStore: Sendable {
-    private let db: DatabasePool
+    /// Internal so the identity code's extension (PLC op log) shares the file and its migrations.
+    let db: DatabasePool
 
     public init(path: String) throws {
         db = try DatabasePool(path: path)
@@ -45,6 +46,18 @@ public final class AccountStore: Sendable {
         }
         migrator.registerMigration("v2-account-keys") { db in
             try db.execute(sql: "CREATE TABLE account_key (did TEXT PRIMARY KEY NOT NULL, sealed BLOB NOT NULL)")
+        }
+        migrator.registerMigration("v3-plc-ops") { db in
+            try db.execute(sql: """
+                CREATE TABLE plc_op (
+                    did TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    cid TEXT NOT NULL,
+                    operation TEXT NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    PRIMARY KEY (did, seq)
+                )
+                """)
         }
         return migrator
     }
@@ -100,6 +113,14 @@ public final class AccountStore: Sendable {
         try await db.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM account WHERE handle = ?", arguments: [handle.lowercased()])
                 .map(Self.decode)
+        }
+    }
+
+    /// Accounts in DID order, strictly after `cursor` (listRepos paging).
+    public func list(after cursor: String?, limit: Int) async throws -> [Account] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM account WHERE did > ? ORDER BY did LIMIT ?",
+                             arguments: [cursor ?? "", limit]).map(Self.decode)
         }
     }
 
@@ -164,5 +185,19 @@ public final class AccountStore: Sendable {
     private static func decode(_ row: Row) -> Account {
         Account(did: row["did"], handle: row["handle"], email: row["email"], passwordScrypt: row["passwordScrypt"],
                 createdAt: row["createdAt"], deactivatedAt: row["deactivatedAt"])
+    }
+}
+
+extension AccountStore {
+    public enum HandleError: Error, Equatable { case handleTaken }
+
+    /// For updateHandle; refuses a handle another account holds.
+    public func setHandle(did: String, handle: String) async throws {
+        try await db.write { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM account WHERE handle = ? AND did != ?", arguments: [handle, did]) != nil {
+                throw HandleError.handleTaken
+            }
+            try db.execute(sql: "UPDATE account SET handle = ? WHERE did = ?", arguments: [handle, did])
+        }
     }
 }

@@ -13,6 +13,11 @@ public protocol BlobStore: Sendable {
     func putTemporary(did: String, bytes: [UInt8], mimeType: String) async throws -> BlobInfo
     /// A record now references the blob: it becomes permanent. Fails if it was never uploaded.
     func reference(did: String, cid: String, recordURI: String) async throws
+    /// Of `cids`, those never uploaded by (or since collected for) `did`.
+    func missing(did: String, cids: [String]) async throws -> [String]
+    /// The record now references exactly `cids`: new ones become permanent, ones it no longer
+    /// references are deleted when nothing else references them.
+    func setReferences(did: String, recordURI: String, cids: [String]) async throws
     /// The record is gone; blobs it was the last reference to are deleted.
     func unreference(did: String, recordURI: String) async throws
     /// Permanent blobs only: temporary uploads are not served.

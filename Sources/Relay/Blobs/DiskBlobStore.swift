@@ -74,6 +74,40 @@ public final class DiskBlobStore: BlobStore {
         }
     }
 
+    public func missing(did: String, cids: [String]) async throws -> [String] {
+        try await db.read { db in
+            try cids.filter { try Row.fetchOne(db, sql: "SELECT 1 FROM blob WHERE did = ? AND cid = ?", arguments: [did, $0]) == nil }
+        }
+    }
+
+    public func setReferences(did: String, recordURI: String, cids: [String]) async throws {
+        let orphans = try await db.write { db -> [String] in
+            for cid in cids {
+                guard try Row.fetchOne(db, sql: "SELECT 1 FROM blob WHERE did = ? AND cid = ?", arguments: [did, cid]) != nil else {
+                    throw BlobStoreError.blobNotFound(cid)
+                }
+            }
+            let old = try String.fetchAll(db, sql: "SELECT cid FROM record_blob WHERE did = ? AND recordURI = ?",
+                                          arguments: [did, recordURI])
+            for cid in cids {
+                try db.execute(sql: "UPDATE blob SET temporary = 0 WHERE did = ? AND cid = ?", arguments: [did, cid])
+                try db.execute(sql: "INSERT OR IGNORE INTO record_blob (did, cid, recordURI) VALUES (?, ?, ?)",
+                               arguments: [did, cid, recordURI])
+            }
+            var orphans: [String] = []
+            for cid in old where !cids.contains(cid) {
+                try db.execute(sql: "DELETE FROM record_blob WHERE did = ? AND cid = ? AND recordURI = ?",
+                               arguments: [did, cid, recordURI])
+                if try Row.fetchOne(db, sql: "SELECT 1 FROM record_blob WHERE did = ? AND cid = ?", arguments: [did, cid]) == nil {
+                    try db.execute(sql: "DELETE FROM blob WHERE did = ? AND cid = ?", arguments: [did, cid])
+                    orphans.append(cid)
+                }
+            }
+            return orphans
+        }
+        for cid in orphans { try? FileManager.default.removeItem(at: path(did: did, cid: cid)) }
+    }
+
     public func unreference(did: String, recordURI: String) async throws {
         let orphans = try await db.write { db -> [String] in
             let cids = try String.fetchAll(db, sql: "SELECT cid FROM record_blob WHERE did = ? AND recordURI = ?",

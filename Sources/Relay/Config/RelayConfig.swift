@@ -13,6 +13,9 @@ public struct RelayConfig: Sendable {
     public var jwtSecret: String
     public var plcRotationKeyHex: String
     public var plcURL: String
+    /// True when `PDS_DID_PLC_URL` (or its flag) was given: new DIDs are published there. The
+    /// embedded default keeps each DID's op log locally and publishes nothing.
+    public var publishesDIDs: Bool = false
     public var crawlers: [String]
     public var serviceHandleDomains: [String]
     public var inviteRequired: Bool
@@ -22,6 +25,12 @@ public struct RelayConfig: Sendable {
     public var adminPassword: String
     /// Public base URL clients reach us at; https for a real hostname, http for loopback development.
     public var publicURL: String
+    /// requestCrawl again on the first write after this long without one (`PDS_CRAWL_QUIET_SECONDS`).
+    public var crawlQuietSpell: TimeInterval = 20 * 60
+    /// First retry delay of a failed requestCrawl; doubles each time.
+    public var crawlRetryBase: TimeInterval = 5
+    /// Seconds between an escrow release request and the share being handed out (PDS_ESCROW_RELEASE_DELAY).
+    public var escrowReleaseDelay: Int = 86400
 
     /// `did:web` of this service: the audience of access tokens, as in the reference PDS.
     public var serviceDID: String { "did:web:\(hostname)" }
@@ -48,7 +57,7 @@ extension RelayConfig {
         let domains = (overrides.serviceHandleDomains ?? env["PDS_SERVICE_HANDLE_DOMAINS"].map(splitList))
             ?? defaultDomains
 
-        return RelayConfig(
+        var config = RelayConfig(
             hostname: hostname,
             port: port,
             bindAddress: overrides.bindAddress ?? env["PDS_BIND_ADDRESS"] ?? "127.0.0.1",
@@ -68,8 +77,16 @@ extension RelayConfig {
             appViewDID: overrides.appViewDID ?? env["PDS_BSKY_APP_VIEW_DID"],
             adminPassword: overrides.adminPassword ?? env["PDS_ADMIN_PASSWORD"] ?? secrets.adminPassword,
             publicURL: overrides.publicURL ?? env["PDS_PUBLIC_URL"]
-                ?? (isLoopback ? "http://\(hostname):\(port)" : "https://\(hostname)")
+                ?? (isLoopback ? "http://\(hostname):\(port)" : "https://\(hostname)"),
+            escrowReleaseDelay: try overrides.escrowReleaseDelay
+                ?? env["PDS_ESCROW_RELEASE_DELAY"].map { try parseInt($0, "PDS_ESCROW_RELEASE_DELAY") } ?? 86400
         )
+        config.publishesDIDs = overrides.plcURL != nil || env["PDS_DID_PLC_URL"] != nil
+        if let quiet = try overrides.crawlQuietSpell ?? env["PDS_CRAWL_QUIET_SECONDS"].map({ Double(try parseInt($0, "PDS_CRAWL_QUIET_SECONDS")) }) {
+            config.crawlQuietSpell = quiet
+        }
+        if let base = overrides.crawlRetryBase { config.crawlRetryBase = base }
+        return config
     }
 
     private static func splitList(_ value: String) -> [String] {
@@ -108,6 +125,9 @@ public struct RelayConfigOverrides: Sendable {
     public var appViewDID: String?
     public var adminPassword: String?
     public var publicURL: String?
+    public var crawlQuietSpell: TimeInterval?
+    public var crawlRetryBase: TimeInterval?
+    public var escrowReleaseDelay: Int?
 
     public init() {}
 }

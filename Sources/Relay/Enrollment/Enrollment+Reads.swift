@@ -37,6 +37,16 @@ extension Enrollment {
         return CARWriter.encode(roots: [head.commit], blocks: blocks)
     }
 
+    func cachedBlocks(did: String, cids: [CID]) throws -> (found: [(cid: CID, bytes: [UInt8])], missing: [CID]) {
+        let (_, storage) = try cache.repository(did)
+        var found: [(cid: CID, bytes: [UInt8])] = []
+        var missing: [CID] = []
+        for cid in cids {
+            if let bytes = try storage.block(cid) { found.append((cid, bytes)) } else { missing.append(cid) }
+        }
+        return (found, missing)
+    }
+
     func cachedCAR(did: String, since: String?) throws -> [UInt8] {
         var out: [UInt8] = []
         try cache.repository(did).repo.exportCAR(since: since) { out.append(contentsOf: $0) }

@@ -85,6 +85,11 @@ public struct EnrolledRepoHost: RepoHost {
         return try await enrollment.cachedHead(did: did)
     }
 
+    public func blocks(did: String, cids: [CID]) async throws -> (found: [(cid: CID, bytes: [UInt8])], missing: [CID]) {
+        guard try await enrolled(did) else { return try await inner.blocks(did: did, cids: cids) }
+        return try await enrollment.cachedBlocks(did: did, cids: cids)
+    }
+
     public func recordProof(did: String, collection: String, rkey: String) async throws -> [UInt8] {
         guard try await enrolled(did) else { return try await inner.recordProof(did: did, collection: collection, rkey: rkey) }
         return try await enrollment.cachedProof(did: did, collection: collection, rkey: rkey)

@@ -6,7 +6,9 @@ public protocol RepoHost: Sendable {
     /// Creates an empty repo for a new account and returns its genesis commit.
     func createRepo(did: String) async throws -> RepoCommit
     /// Applies writes atomically, honouring `swapCommit` (the expected current head).
-    /// `sequence` runs before the next commit can start, so firehose order follows commit order.
+    /// `sequence` runs before the next commit of the same account can start, so firehose order follows
+    /// commit order; different accounts may commit in parallel. A create of an existing record is
+    /// `invalidSwap`. The commit's `blobs` are those its created/updated records reference.
     func apply(did: String, writes: [RepoWrite], swapCommit: CID?,
                sequence: @Sendable (RepoCommit) throws -> Void) async throws -> RepoCommit
     func getRecord(did: String, collection: String, rkey: String) async throws -> (cid: CID, value: DataValue)?
@@ -14,6 +16,8 @@ public protocol RepoHost: Sendable {
         -> [(rkey: String, cid: CID, value: DataValue)]
     func collections(did: String) async throws -> [String]
     func head(did: String) async throws -> (cid: CID, rev: String)?
+    /// The stored blocks among `cids` (commits, MST nodes, records), and the CIDs not found.
+    func blocks(did: String, cids: [CID]) async throws -> (found: [(cid: CID, bytes: [UInt8])], missing: [CID])
     /// A CAR rooted at the head commit proving `collection/rkey` (present or absent): the commit,
     /// the MST nodes on the key's path, and the record when there is one.
     func recordProof(did: String, collection: String, rkey: String) async throws -> [UInt8]

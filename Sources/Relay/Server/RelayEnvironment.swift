@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 import Logging
 
 /// Everything an endpoint may use, built once at start and shared by all requests.
@@ -12,12 +13,19 @@ public final class RelayEnvironment: Sendable {
     public let hub: FirehoseHub
     public let sequencer: Sequencer
     public let registrar: any DIDRegistrar
+    public let resolver: DIDResolver
+    /// nil in the embedded default (DIDs not published).
+    public let plcDirectory: PLCDirectoryClient?
     public let repo: (any RepoHost)?
     /// Desktops: tunnel listener, pairing, enrolled write path (Sources/Relay/Enrollment).
     public let enrollment: Enrollment
     public let logger: Logger
+    public let preferences: PreferencesStore
+    public let crawlers: CrawlNotifier
+    /// Escrowed wallet shares, sealed under `<data>/escrow.key` (0600), with their audit log.
+    public let escrow: EscrowStore
 
-    public init(config: RelayConfig, logger: Logger, registrar: any DIDRegistrar = UnpublishedPLCRegistrar(),
+    public init(config: RelayConfig, logger: Logger, registrar: (any DIDRegistrar)? = nil,
                 repo: (any RepoHost)? = nil, enrollmentSettings: Enrollment.Settings? = nil) throws {
         let data = URL(fileURLWithPath: config.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
@@ -29,9 +37,21 @@ public final class RelayEnvironment: Sendable {
         let keys = AccountKeys(store: accounts, secret: config.jwtSecret)
         self.keys = keys
         blobs = try DiskBlobStore(root: config.blobstoreLocation)
+        escrow = try EscrowStore(path: data.appendingPathComponent("escrow.sqlite").path,
+                                 sealer: WrappingKey.fromKeyFile(path: data.appendingPathComponent("escrow.key").path))
         hub = FirehoseHub()
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
-        self.registrar = registrar
+        let directory = config.publishesDIDs ? PLCDirectoryClient(baseURL: config.plcURL) : nil
+        plcDirectory = directory
+        resolver = DIDResolver(accounts: accounts, directory: directory)
+        self.registrar = try registrar ?? PLCRegistrar(rotationKey: RelayIdentityKeys.rotationKey(config), accounts: accounts,
+                                                       directory: directory)
+        if directory == nil {
+            logger.warning("PDS_DID_PLC_URL is not set: new did:plc identities are kept on this server only and NOT published to a PLC directory; other services cannot resolve them")
+        }
+        crawlers = CrawlNotifier(crawlers: config.crawlers, hostname: config.hostname, quietSpell: config.crawlQuietSpell,
+                                 retryBase: config.crawlRetryBase, logger: logger)
+        preferences = try PreferencesStore(path: data.appendingPathComponent("preferences.sqlite").path)
         let engine = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
                                                 signingKey: { did in try await keys.signingKey(did: did) })
         enrollment = try Enrollment(dataDirectory: data, settings: enrollmentSettings ?? config.enrollmentSettings, inner: engine,

@@ -24,6 +24,7 @@ public struct RelayServer: Sendable {
                     onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let config = environment.config
         let logger = environment.logger
+        let crawlers = environment.crawlers
         let app = Application(
             router: httpRouter(),
             server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter()),
@@ -31,6 +32,7 @@ public struct RelayServer: Sendable {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.port
                 logger.info("relay listening", metadata: ["address": "\(config.bindAddress):\(port)", "hostname": "\(config.hostname)"])
+                crawlers.notifyAll()
                 await onReady(port)
             },
             logger: logger
@@ -42,6 +44,7 @@ public struct RelayServer: Sendable {
             logger: logger
         )
         if let shutdown, !shutdown.attach(group) { return }
+        defer { environment.crawlers.cancelAll() }
         try await group.run()
     }
 
@@ -60,6 +63,9 @@ public struct RelayServer: Sendable {
         }
         router.get("/.well-known/atproto-did") { request, _ -> Response in
             try await WellKnown.atprotoDID(request: request, environment: env)
+        }
+        router.get("/.well-known/did.json") { _, _ -> Response in
+            WellKnown.serviceDIDDocument(environment: env)
         }
         router.get("/xrpc/:nsid") { request, context -> Response in
             await dispatcher.respond(nsid: context.parameters.get("nsid") ?? "", request: request, logger: context.logger)

@@ -1,4 +1,5 @@
 import Hummingbird
+import Protocol
 
 enum WellKnown {
     /// `/.well-known/atproto-did` for handles under our domains: the Host names the handle.
@@ -10,5 +11,19 @@ enum WellKnown {
             return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "User not found")))
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: account.did)))
+    }
+}
+
+extension WellKnown {
+    /// `/.well-known/did.json`: the relay's own service DID (`did:web:<hostname>`), naming this
+    /// server as an atproto PDS so service-auth audiences and did:web lookups resolve.
+    static func serviceDIDDocument(environment: RelayEnvironment) -> Response {
+        let config = environment.config
+        let doc = DIDDocument(context: ["https://www.w3.org/ns/did/v1"], id: config.serviceDID, alsoKnownAs: [],
+                              verificationMethods: [],
+                              services: [.init(id: "#atproto_pds", type: "AtprotoPersonalDataServer", serviceEndpoint: config.publicURL)])
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: doc.json)))
     }
 }

@@ -16,6 +16,12 @@ struct XRPCDispatcher: Sendable {
 
     func respond(nsid: String, request: Request, logger: Logger) async -> Response {
         do {
+            if methods[nsid] == nil, AppViewProxy.handles(nsid, headers: request.headers) {
+                let xrpc = try await xrpcRequest(nsid: nsid, request: request, limit: XRPCMethod.jsonBodyLimit,
+                                                 collect: request.method == .post, logger: logger)
+                return try await AppViewProxy(environment: environment)
+                    .respond(nsid: nsid, request: request, xrpc: xrpc, rawQuery: request.uri.query)
+            }
             let output = try await dispatch(nsid: nsid, request: request, logger: logger)
             let (body, contentType, extra) = try output.encoded()
             var headers = HTTPFields()
@@ -41,8 +47,14 @@ struct XRPCDispatcher: Sendable {
         case (.procedure, _): throw XRPCError.invalidRequest("Incorrect HTTP method (\(request.method)) expected POST")
         }
         let limit = method.bodyLimit == .json ? XRPCMethod.jsonBodyLimit : environment.config.blobUploadLimit
+        let xrpcRequest = try await xrpcRequest(nsid: nsid, request: request, limit: limit, collect: method.kind == .procedure,
+                                                logger: logger)
+        return try await method.handle(xrpcRequest, environment)
+    }
+
+    private func xrpcRequest(nsid: String, request: Request, limit: Int, collect: Bool, logger: Logger) async throws -> XRPCRequest {
         var body: [UInt8] = []
-        if method.kind == .procedure {
+        if collect {
             do {
                 var buffer = try await request.body.collect(upTo: limit)
                 body = buffer.readBytes(length: buffer.readableBytes) ?? []
@@ -54,8 +66,7 @@ struct XRPCDispatcher: Sendable {
         for (key, value) in request.uri.queryParameters {
             parameters[String(key), default: []].append(String(value))
         }
-        let xrpcRequest = XRPCRequest(nsid: nsid, parameters: parameters, headers: request.headers, body: body, logger: logger)
-        return try await method.handle(xrpcRequest, environment)
+        return XRPCRequest(nsid: nsid, parameters: parameters, headers: request.headers, body: body, logger: logger)
     }
 
     static func render(_ error: XRPCError) -> Response {

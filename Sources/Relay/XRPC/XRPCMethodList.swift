@@ -6,8 +6,12 @@ extension XRPCMethods {
             describeServer, createAccount, createSession, getSession, refreshSession, deleteSession,
             checkAccountStatus, activateAccount, deactivateAccount, getServiceAuth,
             resolveHandle,
+            updateHandle, getRecommendedDidCredentials, submitPlcOperation,
             createRecord, putRecord, deleteRecord, getRecord, listRecords, describeRepo, uploadBlob,
             getBlob, listBlobs, getRepo, getLatestCommit, syncGetRecord,
+            applyWrites, getBlocks, getRepoStatus, listRepos,
+            getPreferences, putPreferences,
+            escrowPutShare, escrowGetLog, escrowRequestRelease, escrowCancelRelease, escrowGetShare, escrowDeleteShare,
             createPairingTicket,
         ]
     }

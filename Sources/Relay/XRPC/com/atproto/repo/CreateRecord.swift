@@ -9,9 +9,7 @@ extension XRPCMethods {
         let rkey = input["rkey"]?.stringValue ?? RepoXRPC.clock.next().string
         guard let record = input["record"], case .map = record else { throw XRPCError.invalidRequest("Input must have the property \"record\"") }
         let swapCommit = try RepoXRPC.cid(input["swapCommit"]?.stringValue, "swapCommit")
-        if try await RepoXRPC.host(env).getRecord(did: did, collection: collection, rkey: rkey) != nil {
-            throw XRPCError.invalidRequest("Record already exists: \(RepoXRPC.uri(did, collection, rkey))", name: "InvalidSwap")
-        }
+        // A record already at that key is refused (InvalidSwap) by the repo, under its writer lock.
         let commit = try await RepoXRPC.commit(env, did: did, writes: [.create(collection: collection, rkey: rkey, value: record)],
                                                swapCommit: swapCommit)
         let cid = commit.ops.first?.cid?.description ?? ""

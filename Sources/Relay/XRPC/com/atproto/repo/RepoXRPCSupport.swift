@@ -22,13 +22,6 @@ enum RepoXRPC {
         do { return try CID(string: text) } catch { throw XRPCError.invalidRequest("Invalid CID in \(name)") }
     }
 
-    /// The repo named by DID or handle, which must be the caller's own.
-    static func ownRepo(_ repo: String, auth: String, env: RelayEnvironment) async throws -> String {
-        let did = try await resolve(repo, env: env)
-        guard did == auth else { throw XRPCError.invalidRequest("Cannot write to another account's repo", name: "AuthRequired") }
-        return did
-    }
-
     static func resolve(_ repo: String, env: RelayEnvironment) async throws -> String {
         let account = repo.hasPrefix("did:") ? try await env.accounts.account(did: repo)
             : try await env.accounts.account(handle: repo.lowercased())
@@ -47,9 +40,27 @@ enum RepoXRPC {
 
     static func uri(_ did: String, _ collection: String, _ rkey: String) -> String { "at://\(did)/\(collection)/\(rkey)" }
 
-    /// Commits, sequences the `#commit` event and answers with `commit: {cid, rev}`.
+    /// Commits, sequences the `#commit` event, and keeps the blob store's references in step: blobs a
+    /// record names must have been uploaded (checked first), then become permanent; blobs only a
+    /// replaced or deleted record named are deleted.
     static func commit(_ env: RelayEnvironment, did: String, writes: [RepoWrite], swapCommit: CID?) async throws -> RepoCommit {
-        try await host(env).apply(did: did, writes: writes, swapCommit: swapCommit) { try env.sequencer.commitEvent($0) }
+        var named: [String] = []
+        for case let .create(_, _, value) in writes { named += BlobRefs.find(in: value).map(\.string) }
+        for case let .update(_, _, value, _) in writes { named += BlobRefs.find(in: value).map(\.string) }
+        if let missing = try await env.blobs.missing(did: did, cids: named).first {
+            throw XRPCError.invalidRequest("Could not find blob: \(missing)", name: "BlobNotFound")
+        }
+        let commit = try await host(env).apply(did: did, writes: writes, swapCommit: swapCommit) { try env.sequencer.commitEvent($0) }
+        env.crawlers.noteWrite()
+        for write in writes {
+            switch write {
+            case .create(let c, let r, let value), .update(let c, let r, let value, _):
+                try await env.blobs.setReferences(did: did, recordURI: uri(did, c, r), cids: BlobRefs.find(in: value).map(\.string))
+            case .delete(let c, let r, _):
+                try await env.blobs.unreference(did: did, recordURI: uri(did, c, r))
+            }
+        }
+        return commit
     }
 
     static func commitMeta(_ c: RepoCommit) -> DataValue {

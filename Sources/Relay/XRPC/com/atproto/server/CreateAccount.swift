@@ -1,3 +1,5 @@
+import Protocol
+
 extension XRPCMethods {
     static let createAccount = XRPCMethod("com.atproto.server.createAccount", .procedure) { request, env in
         struct Input: Decodable {
@@ -6,6 +8,7 @@ extension XRPCMethods {
             let password: String?
             let inviteCode: String?
             let did: String?
+            let recoveryKey: String?
         }
         let input = try request.decodeInput(Input.self)
         let handle = input.handle.lowercased()
@@ -24,7 +27,19 @@ extension XRPCMethods {
         if try await env.accounts.account(handle: handle) != nil {
             throw XRPCError.invalidRequest("Handle already taken: \(handle)", name: "HandleNotAvailable")
         }
-        let did = try await env.registrar.register(handle: handle, serviceEndpoint: env.config.publicURL)
+        if let recoveryKey = input.recoveryKey, (try? DIDKey.parse(recoveryKey)) == nil {
+            throw XRPCError.invalidRequest("Invalid recoveryKey: not a K-256 or P-256 did:key")
+        }
+        let signingKey = K256SigningKey()
+        let did: String
+        do {
+            did = try await env.registrar.register(handle: handle, signingKey: signingKey.publicKey,
+                                                   recoveryKey: input.recoveryKey, serviceEndpoint: env.config.publicURL)
+        } catch let failure as PLCDirectoryClient.Failure {
+            throw XRPCError.invalidRequest("Could not publish the new DID: \(failure)", name: "InvalidRequest")
+        } catch let failure as IdentityHTTP.Failure {
+            throw XRPCError.invalidRequest("Could not reach the PLC directory: \(failure)", name: "InvalidRequest")
+        }
         let account = Account(did: did, handle: handle, email: input.email?.lowercased(),
                               passwordScrypt: try PasswordHasher.hash(password),
                               createdAt: Timestamp.now(), deactivatedAt: nil)
@@ -37,7 +52,7 @@ extension XRPCMethods {
         } catch AccountStore.CreateError.invalidInviteCode {
             throw XRPCError.invalidRequest("Provided invite code not available", name: "InvalidInviteCode")
         }
-        _ = try await env.keys.create(did: did)
+        try await env.keys.keep(signingKey, did: did)
         if let repo = env.repo {
             let commit = try await repo.createRepo(did: did)
             try env.sequencer.identityEvent(did: did, handle: handle)

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Protocol
+import Relay
+
+/// The relay as a PDS under load, in this process, over real loopback HTTP: createRecord throughput
+/// and latency from wrk with 1, 4 and 16 clients (one account, and one account per client), durable
+/// storage (each repo's SQLite in WAL with synchronous=FULL: an fsync per commit), server CPU per
+/// write, RSS idle and under load, and the firehose fanning out to 100 and 1,000 subscribers.
+struct RelayBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "relay", abstract: "Relay: createRecord over HTTP (wrk), firehose fan-out, RSS.")
+
+    @Option(help: "Seconds per wrk run.") var seconds: Int = 10
+    @Option(help: "Client counts.") var clients: [Int] = [1, 4, 16]
+    @Option(help: "Firehose subscriber counts.") var subscribers: [Int] = [100, 1000]
+
+    func run() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dpds-relay-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var overrides = RelayConfigOverrides()
+        overrides.dataDirectory = dir.path
+        overrides.port = 0
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let env = try RelayEnvironment(config: try RelayConfig.load(environment: [:], overrides: overrides), logger: logger)
+        let server = RelayServer(environment: env)
+        let shutdown = RelayShutdown()
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
+        let serverTask = Task { try await server.run(shutdown: shutdown) { readyContinuation.yield($0) } }
+        var portIterator = ready.makeAsyncIterator()
+        guard let port = await portIterator.next() else { throw ValidationError("relay did not start") }
+        let url = "http://127.0.0.1:\(port)"
+        let idle = residentMiB().now
+        print("relay bench: durable storage (per-repo SQLite WAL, synchronous=FULL: fsync on every commit); load generator wrk \(seconds)s per run")
+        print(String(format: "RSS idle after start: %.1f MiB", idle))
+
+        var accounts: [(String, String)] = []
+        for i in 0..<max(clients.max() ?? 16, 16) { accounts.append(try await Self.createAccount(url, "bench\(i).test")) }
+
+        print("clients accounts   writes/s    p50 ms    p99 ms  errors  server CPU/write  wrk CPU/write")
+        for count in clients {
+            for many in count == 1 ? [false] : [false, true] {
+                let use = many ? Array(accounts.prefix(count)) : [accounts[0]]
+                let cpu0 = cpuSeconds()
+                let run = try WrkRun.createRecords(url: url, clients: count, accounts: use, seconds: seconds, workDir: dir.path)
+                // This process is the server (wrk is a child process, counted apart).
+                let serverCPU = cpuSeconds() - cpu0
+                print(String(format: "%7d %8d %10.0f %9.2f %9.2f %7d %14.3f ms %12.3f ms", count, many ? count : 1,
+                             run.perSecond, run.p50ms, run.p99ms, run.errors, serverCPU * 1000 / Double(max(run.requests, 1)),
+                             run.generatorCPUSeconds * 1000 / Double(max(run.requests, 1))))
+            }
+        }
+        print(String(format: "RSS under load: now %.1f MiB, peak %.1f MiB", residentMiB().now, residentMiB().peak))
+
+        for n in subscribers {
+            try await fanOut(env: env, url: url, subscribers: n, accounts: Array(accounts.prefix(16)), dir: dir.path)
+        }
+        print(String(format: "RSS after fan-out: now %.1f MiB, peak %.1f MiB", residentMiB().now, residentMiB().peak))
+        await shutdown.trigger()
+        _ = await serverTask.result
+    }
+
+    /// `n` live subscribers (each a FirehoseSession, the code a WebSocket connection runs, with its
+    /// frames counted instead of written to a socket) while wrk writes with 16 clients.
+    func fanOut(env: RelayEnvironment, url: String, subscribers n: Int, accounts: [(String, String)], dir: String) async throws {
+        let counters = (0..<n).map { _ in Counter() }
+        let session = FirehoseSession(sequencer: env.sequencer, hub: env.hub)
+        let start = try await env.sequencer.bounds().latest
+        let tasks = counters.map { counter in
+            Task { try await session.run(cursor: start) { _ in counter.add() } }
+        }
+        let run = try WrkRun.createRecords(url: url, clients: 16, accounts: accounts, seconds: seconds, workDir: dir)
+        let sequenced = Int(try await env.sequencer.bounds().latest - start)
+        let deadline = Date().addingTimeInterval(120)
+        while counters.contains(where: { $0.value < sequenced }) && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        let complete = counters.filter { $0.value == sequenced }.count
+        for task in tasks { task.cancel() }
+        print(String(format: "fan-out %5d subscribers: writer %.0f writes/s (p99 %.2f ms), %d events, %d/%d subscribers received every one",
+                     n, run.perSecond, run.p99ms, sequenced, complete, n))
+    }
+
+    static func createAccount(_ url: String, _ handle: String) async throws -> (String, String) {
+        let answer = try await OutboundHTTP().send("POST", URL(string: url + "/xrpc/com.atproto.server.createAccount")!,
+                                                   headers: ["content-type": "application/json"],
+                                                   body: Array(#"{"handle":"\#(handle)","password":"bench-password"}"#.utf8))
+        let data = Data(answer.body)
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let did = object["did"] as? String, let jwt = object["accessJwt"] as? String else {
+            throw ValidationError("createAccount failed: \(String(decoding: data, as: UTF8.self))")
+        }
+        return (did, jwt)
+    }
+}
+
+/// One subscriber's received-frame count.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}

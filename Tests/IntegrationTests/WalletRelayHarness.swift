@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import Relay
+
+/// A relay in this process on a free loopback port, over real SQLite files in a temp directory,
+/// for the wallet scenarios. Ready when the server reports its bound port, never after a sleep.
+/// Its log lines are captured (`logText`) so tests can search them for key material.
+struct WalletRelay: Sendable {
+    let port: Int
+    let environment: RelayEnvironment
+    let dataDirectory: URL
+    let logs: LogCapture
+    private let task: Task<Void, any Error>
+    private let shutdown: RelayShutdown
+
+    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    static func start(registrar: (any DIDRegistrar)? = nil,
+                      configure: (inout RelayConfigOverrides) -> Void = { _ in }) async throws -> WalletRelay {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dpds-wallet-relay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var overrides = RelayConfigOverrides()
+        overrides.dataDirectory = dir.path
+        overrides.port = 0
+        configure(&overrides)
+        let config = try RelayConfig.load(environment: [:], overrides: overrides)
+        let logs = LogCapture()
+        var logger = Logger(label: "wallet-relay") { _ in CapturingLogHandler(capture: logs) }
+        logger.logLevel = .trace
+        let environment = try registrar.map { try RelayEnvironment(config: config, logger: logger, registrar: $0) }
+            ?? RelayEnvironment(config: config, logger: logger)
+        let server = RelayServer(environment: environment)
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
+        let shutdown = RelayShutdown()
+        let task = Task {
+            defer { readyContinuation.finish() }
+            try await server.run(shutdown: shutdown) { port in readyContinuation.yield(port) }
+        }
+        let port = try await walletDeadline(seconds: 60) {
+            var iterator = ready.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw WalletHarnessError.serverExited }
+            return port
+        }
+        return WalletRelay(port: port, environment: environment, dataDirectory: dir, logs: logs, task: task, shutdown: shutdown)
+    }
+
+    func stop() async {
+        await shutdown.trigger()
+        _ = await task.result
+    }
+}
+
+enum WalletHarnessError: Error { case serverExited, timedOut }
+
+func walletDeadline<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            throw WalletHarnessError.timedOut
+        }
+        let result = try await group.next()!
+        group.cancelAll()
+        return result
+    }
+}
+
+final class LogCapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return lines.joined(separator: "\n") }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let capture: LogCapture
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        capture.append("\(event.level) \(event.message) \(all) \(event.error.map { "\($0)" } ?? "")")
+    }
+}
+
+/// Every file under `directories`, for the "no file holds the key" checks.
+func allFiles(under directories: [URL]) -> [URL] {
+    directories.flatMap { dir -> [URL] in
+        guard let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        return walker.compactMap { $0 as? URL }.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+    }
+}
