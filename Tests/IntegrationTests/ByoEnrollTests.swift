@@ -15,9 +15,9 @@ import Testing
         let lines = Lines()
         let desktop = try makeDesktop(lines)
         let ticket = try await relay.ticket(for: alice)
-        try await deadline(60) { try await desktop.pair(ticket) }
+        try await deadline(300) { try await desktop.pair(ticket) }
         try await desktop.start()
-        try await deadline(60) { await desktop.waitConnected() }
+        try await deadline(300) { await desktop.waitConnected() }
 
         for feature in Feature.allCases {
             let message = Degradation.whenMissing(feature).userMessage

@@ -41,7 +41,7 @@ struct EnrollRelay: Sendable {
             defer { readyContinuation.finish() }
             try await server.run(shutdown: shutdown) { port in readyContinuation.yield(port) }
         }
-        let port = try await deadline(60) {
+        let port = try await deadline(300) {
             var iterator = ready.makeAsyncIterator()
             guard let port = await iterator.next() else { throw EnrollTestError.serverExited }
             return port
@@ -68,7 +68,7 @@ struct EnrollRelay: Sendable {
 
     func call(_ nsid: String, token: String? = nil, body: [String: Any]? = nil, query: String = "") async throws -> Reply {
         var request = URLRequest(url: URL(string: "\(base)/xrpc/\(nsid)\(query.isEmpty ? "" : "?" + query)")!)
-        request.timeoutInterval = 30
+        request.timeoutInterval = 300
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpMethod = "POST"

@@ -17,7 +17,7 @@ import Testing
         let lines = Lines()
         let desktop = try makeDesktop(lines)
         let ticket = try await relay.ticket(for: alice)
-        try await deadline(60) { try await desktop.pair(ticket) }
+        try await deadline(300) { try await desktop.pair(ticket) }
 
         #expect(try await relay.environment.enrollment.mode(did: alice.did) == .enrolled)
         let pairing = try #require(try desktop.directory.pairing())
@@ -41,12 +41,12 @@ import Testing
         let bob = try await relay.createAccount("bob")
         let ticket = try await relay.ticket(for: alice)
         let first = try makeDesktop()
-        try await deadline(60) { try await first.pair(ticket) }
+        try await deadline(300) { try await first.pair(ticket) }
         await first.stop()
 
         // Reused: refused with a clear message, and the relay stays as it was.
         let second = try makeDesktop()
-        let reused = await #expect(throws: Desktop.PairError.self) { try await deadline(60) { try await second.pair(ticket) } }
+        let reused = await #expect(throws: Desktop.PairError.self) { try await deadline(300) { try await second.pair(ticket) } }
         #expect("\(reused.map { "\($0)" } ?? "")".contains("already used"))
 
         // For another account: bob's DID with alice's fresh token.
@@ -54,14 +54,14 @@ import Testing
         wrong.did = bob.did
         let wrongTicket = wrong
         let third = try makeDesktop()
-        let other = await #expect(throws: Desktop.PairError.self) { try await deadline(60) { try await third.pair(wrongTicket) } }
+        let other = await #expect(throws: Desktop.PairError.self) { try await deadline(300) { try await third.pair(wrongTicket) } }
         #expect("\(other.map { "\($0)" } ?? "")".contains("another account"))
 
         // Expired: the relay's clock moves past the ten minutes.
         let late = try await relay.ticket(for: bob)
         await relay.environment.enrollment.setClock { Int(Date().timeIntervalSince1970) + 601 }
         let fourth = try makeDesktop()
-        let expired = await #expect(throws: Desktop.PairError.self) { try await deadline(60) { try await fourth.pair(late) } }
+        let expired = await #expect(throws: Desktop.PairError.self) { try await deadline(300) { try await fourth.pair(late) } }
         #expect("\(expired.map { "\($0)" } ?? "")".contains("expired"))
         #expect(try await relay.environment.enrollment.mode(did: bob.did) == .mobile)
         for d in [second, third, fourth] { await d.stop() }

@@ -11,9 +11,9 @@ import Testing
         let account = try await relay.createAccount(name)
         let desktop = try makeDesktop(lines)
         let ticket = try await relay.ticket(for: account)
-        try await deadline(60) { try await desktop.pair(ticket) }
+        try await deadline(300) { try await desktop.pair(ticket) }
         try await desktop.start()
-        try await deadline(60) { await desktop.waitConnected() }
+        try await deadline(300) { await desktop.waitConnected() }
         return (account, desktop)
     }
 
@@ -51,7 +51,7 @@ import Testing
 
         // Back: writes accepted again.
         try await desktop.start()
-        try await deadline(60) { await desktop.waitConnected() }
+        try await deadline(300) { await desktop.waitConnected() }
         #expect(try await relay.post(alice, "awake again").status == 200)
 
         // Firehose: every seq present, no gap, one #commit per accepted write after the genesis.
@@ -74,7 +74,7 @@ import Testing
             #expect(queued == .queued(position: i))
         }
         try await desktop.start()
-        try await deadline(60) { await desktop.waitConnected() }
+        try await deadline(300) { await desktop.waitConnected() }
         #expect(desktop.outbox.count == 0)
 
         let list = try await relay.call("com.atproto.repo.listRecords",
