@@ -7,6 +7,6 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dpds-bench",
         abstract: "Print dpds speed figures next to peers measured in the same run.",
-        subcommands: [CBORBench.self, CryptoBench.self, RepoBench.self, TunnelBench.self, RelayBench.self]
+        subcommands: [CBORBench.self, CryptoBench.self, RepoBench.self, TunnelBench.self, RelayBench.self, EnrollBench.self]
     )
 }

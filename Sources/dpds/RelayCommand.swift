@@ -7,7 +7,7 @@ struct RelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay",
         abstract: "The network-facing PDS.",
-        subcommands: [Serve.self, Invite.self]
+        subcommands: [Serve.self, Invite.self, Pair.self, Devices.self]
     )
 
     /// Flags shared by the subcommands; each overrides the `PDS_*` variable named in its help.
@@ -73,6 +73,68 @@ struct RelayCommand: AsyncParsableCommand {
             let config = try RelayConfig.load(overrides: options.overrides)
             let environment = try RelayEnvironment(config: config, logger: Logger(label: "dpds.relay"))
             print(try await environment.accounts.createInviteCode(uses: uses, createdAt: RelayClock.now()))
+        }
+    }
+
+    struct Pair: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a pairing ticket for an account's desktop (line 1), valid 10 minutes, single use.")
+
+        @OptionGroup var options: Options
+        @Option(help: "The account's handle.") var handle: String
+
+        func run() async throws {
+            let config = try RelayConfig.load(overrides: options.overrides)
+            var quiet = Logger(label: "dpds.relay")
+            quiet.logLevel = .error  // line 1 of the output is the ticket, for scripts
+            let environment = try RelayEnvironment(config: config, logger: quiet)
+            guard let account = try await environment.accounts.account(handle: handle.lowercased()) else {
+                throw ValidationError("no account with handle \(handle)")
+            }
+            let ticket = try await environment.enrollment.createTicket(did: account.did)
+            print(ticket.text)
+            print("")
+            print("(QR code not drawn: this build has no QR encoder; copy the line above.)")
+            print("Give it to the desktop: dpds device pair '<ticket>' --dir DIR  (expires in 10 minutes, single use)")
+        }
+    }
+
+    struct Devices: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List paired desktops (one per account).", subcommands: [List.self, Revoke.self], defaultSubcommand: List.self)
+
+        struct List: AsyncParsableCommand {
+            @OptionGroup var options: Options
+
+            func run() async throws {
+                let config = try RelayConfig.load(overrides: options.overrides)
+                let environment = try RelayEnvironment(config: config, logger: Logger(label: "dpds.relay"))
+                let devices = try await environment.enrollment.store.devices()
+                if devices.isEmpty { print("no paired desktops") }
+                for d in devices {
+                    let handle = try await environment.accounts.account(did: d.did)?.handle ?? "?"
+                    let id = d.endpointID.isEmpty ? "(revoked)" : d.endpointID
+                    print("\(d.did)\t\(handle)\t\(id)\t\(d.enrolled ? "enrolled" : "pairing")")
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Unbind an account's desktop so another one can pair (its writes get 503 until then).")
+
+            @OptionGroup var options: Options
+            @Option(help: "The account's handle.") var handle: String
+
+            func run() async throws {
+                let config = try RelayConfig.load(overrides: options.overrides)
+                let environment = try RelayEnvironment(config: config, logger: Logger(label: "dpds.relay"))
+                guard let account = try await environment.accounts.account(handle: handle.lowercased()) else {
+                    throw ValidationError("no account with handle \(handle)")
+                }
+                let revoked = try await environment.enrollment.store.revoke(did: account.did)
+                print(revoked ? "revoked the desktop of \(account.did)" : "\(account.did) has no paired desktop")
+            }
         }
     }
 }

@@ -62,13 +62,16 @@ public struct SnapshotHeader: FieldCodable {
     public var rev: String
     public var commit: CID
     public var size: Int
+    /// Promotion only (relay to device, spec 7.6): how many blob streams with the same `id` come with it.
+    public var blobs: Int?
 
-    public init(id: Int, did: String, rev: String, commit: CID, size: Int) {
+    public init(id: Int, did: String, rev: String, commit: CID, size: Int, blobs: Int? = nil) {
         self.id = id
         self.did = did
         self.rev = rev
         self.commit = commit
         self.size = size
+        self.blobs = blobs
     }
 
     init(fields f: MessageFields) throws(FrameError) {
@@ -77,6 +80,7 @@ public struct SnapshotHeader: FieldCodable {
         rev = try f.string("rev")
         commit = try f.link("commit")
         size = try f.count("size")
+        blobs = try f.optionalCount("blobs")
     }
 
     func write(to m: inout MapBuilder) {
@@ -85,5 +89,6 @@ public struct SnapshotHeader: FieldCodable {
         m["rev"] = .string(rev)
         m["commit"] = .link(commit)
         m["size"] = .count(size)
+        m["blobs"] = .optional(blobs)
     }
 }

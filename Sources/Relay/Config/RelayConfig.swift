@@ -1,4 +1,5 @@
 import Foundation
+import Protocol
 
 /// Everything the relay needs to run, named after the reference PDS's environment variables so
 /// self-hosters can reuse what they know. `RelayConfig.load` reads them; flags override them.
@@ -140,5 +141,22 @@ public enum RelayConfigError: Error, CustomStringConvertible {
         case .invalid(let name, let value): return "invalid value for \(name): \(value)"
         case .unreadableSecrets(let path): return "cannot read secrets file \(path)"
         }
+    }
+}
+
+extension RelayConfig {
+    /// Desktop enrollment: `PDS_TUNNEL_PORT` (UDP, default any free port), `PDS_DEVICE_TIER`
+    /// (free/pro/business/byo, default pro) and, for byo, `PDS_DEVICE_POLICY` (a JSON
+    /// `RelayPolicyConfiguration`; `{"tier":"byo"}` grants no optional feature).
+    public var enrollmentSettings: Enrollment.Settings {
+        let env = ProcessInfo.processInfo.environment
+        var settings = Enrollment.Settings(bindAddress: bindAddress, tunnelPort: Int(env["PDS_TUNNEL_PORT"] ?? "") ?? 0)
+        if let json = env["PDS_DEVICE_POLICY"], let data = json.data(using: .utf8),
+           let c = try? JSONDecoder().decode(RelayPolicyConfiguration.self, from: data), let policy = try? RelayPolicy(configuration: c) {
+            settings.policy = policy
+        } else if let tier = env["PDS_DEVICE_TIER"].flatMap(RelayPolicy.Tier.init(rawValue:)) {
+            settings.policy = .preset(tier)
+        }
+        return settings
     }
 }

@@ -17,6 +17,8 @@ public final class RelayEnvironment: Sendable {
     /// nil in the embedded default (DIDs not published).
     public let plcDirectory: PLCDirectoryClient?
     public let repo: (any RepoHost)?
+    /// Desktops: tunnel listener, pairing, enrolled write path (Sources/Relay/Enrollment).
+    public let enrollment: Enrollment
     public let logger: Logger
     public let preferences: PreferencesStore
     public let crawlers: CrawlNotifier
@@ -24,7 +26,7 @@ public final class RelayEnvironment: Sendable {
     public let escrow: EscrowStore
 
     public init(config: RelayConfig, logger: Logger, registrar: (any DIDRegistrar)? = nil,
-                repo: (any RepoHost)? = nil) throws {
+                repo: (any RepoHost)? = nil, enrollmentSettings: Enrollment.Settings? = nil) throws {
         let data = URL(fileURLWithPath: config.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         self.config = config
@@ -50,7 +52,10 @@ public final class RelayEnvironment: Sendable {
         crawlers = CrawlNotifier(crawlers: config.crawlers, hostname: config.hostname, quietSpell: config.crawlQuietSpell,
                                  retryBase: config.crawlRetryBase, logger: logger)
         preferences = try PreferencesStore(path: data.appendingPathComponent("preferences.sqlite").path)
-        self.repo = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
-                                               signingKey: { did in try await keys.signingKey(did: did) })
+        let engine = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
+                                                signingKey: { did in try await keys.signingKey(did: did) })
+        enrollment = try Enrollment(dataDirectory: data, settings: enrollmentSettings ?? config.enrollmentSettings, inner: engine,
+                                    sequencer: sequencer, keys: keys, blobs: blobs, logger: logger)
+        self.repo = EnrolledRepoHost(inner: engine, enrollment: enrollment)
     }
 }

@@ -38,7 +38,8 @@ public struct RelayServer: Sendable {
             logger: logger
         )
         let group = ServiceGroup(
-            services: [app, BlobGarbageCollector(blobs: environment.blobs, logger: logger)],
+            services: [app, BlobGarbageCollector(blobs: environment.blobs, logger: logger),
+                       EnrollmentService(enrollment: environment.enrollment)],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger
         )

@@ -72,6 +72,7 @@ struct XRPCDispatcher: Sendable {
     static func render(_ error: XRPCError) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
+        if let retryAfter = error.retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: error.body)))
     }
 

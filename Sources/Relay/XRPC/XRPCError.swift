@@ -7,11 +7,14 @@ public struct XRPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let name: String
     public let message: String
+    /// Seconds for a `Retry-After` header (503 answers while a desktop is offline or busy).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ name: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ name: String, _ message: String, retryAfter: Int? = nil) {
         self.status = status
         self.name = name
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(status.code) \(name): \(message)" }

@@ -12,6 +12,7 @@ extension XRPCMethods {
             applyWrites, getBlocks, getRepoStatus, listRepos,
             getPreferences, putPreferences,
             escrowPutShare, escrowGetLog, escrowRequestRelease, escrowCancelRelease, escrowGetShare, escrowDeleteShare,
+            createPairingTicket,
         ]
     }
 }
