@@ -32,6 +32,10 @@ struct EnrollRelay: Sendable {
         let config = try RelayConfig.load(environment: [:], overrides: overrides)
         var logger = Logger(label: "enroll-relay")
         logger.logLevel = .warning
+        // The spec's 3 s write bound is about sleeping desktops; on two loaded cores running the whole
+        // suite an awake one can miss it, so these tests (none of which test that bound) widen it.
+        var policy = policy
+        policy.limits.writeTimeoutMs = 120_000
         let environment = try RelayEnvironment(config: config, logger: logger,
                                                enrollmentSettings: Enrollment.Settings(policy: policy))
         let server = RelayServer(environment: environment)
