@@ -65,7 +65,8 @@ import Protocol
         // 4. Activation announces the account at its new home.
         _ = try await clientB.call("com.atproto.server.activateAccount", post: .map([:]), token: tokenB)
         let types = try await b.environment.sequencer.events(after: 0, limit: 10).map(\.type)
-        #expect(types == ["#commit", "#identity", "#account"])
+        // ... and `#sync` tells consumers to take the repo at its new head rather than diff from history.
+        #expect(types == ["#commit", "#identity", "#account", "#sync"])
         let record = try await clientB.call("com.atproto.repo.getRecord",
                                             query: "repo=\(did)&collection=app.bsky.feed.post&rkey=post2")
         #expect(record["value"]?["text"]?.stringValue == "hello 2")
