@@ -15,7 +15,7 @@ import TestSupport
         print("relay_sdk_accounts.py: \((result["checks"] as? [String] ?? []).count) checks passed")
         let did = try #require(result["did"] as? String)
         let events = try await relay.environment.sequencer.events(after: 0, limit: 100)
-        #expect(events.map(\.type) == ["#identity", "#account", "#commit", "#account", "#identity", "#account"])
+        #expect(events.map(\.type) == ["#identity", "#account", "#commit", "#account", "#identity", "#account", "#sync"])
         #expect(events.allSatisfy { $0.did == did })
         await relay.stop()
     }
