@@ -17,10 +17,17 @@ import Testing
         #expect(config.jwtSecret.count == 64)
         #expect(config.plcRotationKeyHex.count == 64)
 
-        // Secrets are generated once, owner-only, and reused on the next start.
-        let secrets = dir.appendingPathComponent("secrets.json").path
-        let mode = try FileManager.default.attributesOfItem(atPath: secrets)[.posixPermissions] as? Int
-        #expect(mode == 0o600)
+        // Secrets are generated once, kept encrypted in the owner-only key store, reused on the next start.
+        let keys = dir.appendingPathComponent("keys").path
+        let mode = try FileManager.default.attributesOfItem(atPath: keys)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+        let keyFile = dir.appendingPathComponent("relay.key").path
+        #expect(try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("secrets.json").path))
+        for file in try FileManager.default.contentsOfDirectory(atPath: keys) {
+            let bytes = try #require(FileManager.default.contents(atPath: keys + "/" + file))
+            #expect(!String(decoding: bytes, as: UTF8.self).contains(config.jwtSecret), "\(file) holds the JWT secret in clear")
+        }
         let again = try RelayConfig.load(environment: [:], overrides: overrides)
         #expect(again.jwtSecret == config.jwtSecret)
         #expect(again.adminPassword == config.adminPassword)

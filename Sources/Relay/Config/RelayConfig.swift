@@ -41,7 +41,7 @@ public struct RelayConfig: Sendable {
 
 extension RelayConfig {
     /// Values from flags win over the environment; anything still missing gets the embedded default.
-    /// Secrets not given anywhere are generated once and kept in `<data>/secrets.json` (0600).
+    /// Secrets not given anywhere are generated once and kept encrypted in the relay's key store (`<data>/keys/`, see SecretsFile).
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
                             overrides: RelayConfigOverrides = .init()) throws -> RelayConfig {
         let env = environment.filter { !$0.value.isEmpty }
