@@ -24,7 +24,7 @@ struct AppViewProxy: Sendable {
             throw XRPCError.methodNotImplemented(nsid)
         }
         let auth = try environment.auth.access(xrpc)
-        let target = try ProxyTarget.choose(header: xrpc.headers[HTTPField.Name("atproto-proxy")!], config: environment.config)
+        let target = try await ProxyTarget.choose(header: xrpc.headers[HTTPField.Name("atproto-proxy")!], environment: environment)
         guard let key = try await environment.keys.signingKey(did: auth.did) else {
             throw XRPCError.internalError("No signing key for \(auth.did)")
         }
