@@ -37,4 +37,20 @@ public enum ShareThree {
             throw .usage("cannot write \(path)")
         }
     }
+
+    /// Puts share 3 where the user chose: a paper file, a recovery file, or (no path) words handed
+    /// back to print once. Returns its record for the wallet state and the words, when printed.
+    static func deliver(_ share: SLIP39Share, to output: WalletCreate.ShareThreeOutput, did: String, now: String,
+                        printedLocation: String) throws(WalletError) -> (record: WalletState.ShareRecord, paperWords: SecretBytes?) {
+        switch output {
+        case .paper(let path?):
+            try write(paper(share: share), to: path)
+            return (.init(number: 3, place: "paper", location: path, createdAt: now, lastVerified: now), nil)
+        case .paper(nil):
+            return (.init(number: 3, place: "paper", location: printedLocation, createdAt: now, lastVerified: now), share.mnemonic)
+        case .file(let path):
+            try write(recoveryFile(did: did, share: share), to: path)
+            return (.init(number: 3, place: "file", location: path, createdAt: now, lastVerified: now), nil)
+        }
+    }
 }

@@ -53,19 +53,8 @@ public struct WalletCreate: Sendable {
         let escrowed = try await WalletXRPC(base: relay, accessToken: token)
             .procedure("app.dpds.escrow.putShare", ["share": String(decoding: split.shares[1].mnemonic.bytes, as: UTF8.self)])
         let now = WalletClock.now()
-        var paperWords: SecretBytes?
-        let third: WalletState.ShareRecord
-        switch shareThree {
-        case .paper(let path?):
-            try ShareThree.write(ShareThree.paper(share: split.shares[2]), to: path)
-            third = .init(number: 3, place: "paper", location: path, createdAt: now, lastVerified: now)
-        case .paper(nil):
-            paperWords = split.shares[2].mnemonic
-            third = .init(number: 3, place: "paper", location: "printed at creation", createdAt: now, lastVerified: now)
-        case .file(let path):
-            try ShareThree.write(ShareThree.recoveryFile(did: did, share: split.shares[2]), to: path)
-            third = .init(number: 3, place: "file", location: path, createdAt: now, lastVerified: now)
-        }
+        let (third, paperWords) = try ShareThree.deliver(split.shares[2], to: shareThree, did: did, now: now,
+                                                         printedLocation: "printed at creation")
         let state = WalletState(
             did: did, handle: created["handle"] as? String ?? handle, relay: relay.absoluteString, plc: nil,
             rotationKey: rotationDidKey, shareSet: split.shares[0].identifier,

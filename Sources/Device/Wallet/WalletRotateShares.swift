@@ -18,19 +18,8 @@ public enum WalletResplit {
                                                   ["share": String(decoding: split.shares[1].mnemonic.bytes, as: UTF8.self)])
         try session.vault.put(split.shares[0].mnemonic, WalletVault.shareName)
         let now = WalletClock.now()
-        var paperWords: SecretBytes?
-        let third: WalletState.ShareRecord
-        switch shareThree {
-        case .paper(let path?):
-            try ShareThree.write(ShareThree.paper(share: split.shares[2]), to: path)
-            third = .init(number: 3, place: "paper", location: path, createdAt: now, lastVerified: now)
-        case .paper(nil):
-            paperWords = split.shares[2].mnemonic
-            third = .init(number: 3, place: "paper", location: "printed at \(now)", createdAt: now, lastVerified: now)
-        case .file(let path):
-            try ShareThree.write(ShareThree.recoveryFile(did: session.state.did, share: split.shares[2]), to: path)
-            third = .init(number: 3, place: "file", location: path, createdAt: now, lastVerified: now)
-        }
+        let (third, paperWords) = try ShareThree.deliver(split.shares[2], to: shareThree, did: session.state.did, now: now,
+                                                         printedLocation: "printed at \(now)")
         session.state.rotationKey = key.publicKey.didKey
         session.state.shareSet = split.shares[0].identifier
         session.state.relay = client.base.absoluteString
