@@ -27,24 +27,11 @@ extension Enrollment {
 
     func cachedProof(did: String, collection: String, rkey: String) throws -> [UInt8] {
         let (repo, storage) = try cache.repository(did)
-        guard let head = repo.head, let commit = try storage.block(head.commit) else { throw RepoHostError.repoNotFound }
-        let tree = try MST(source: storage, root: head.data)
-        _ = tree.rootCID()
-        var blocks = [Block(cid: head.commit, bytes: commit)] + (try tree.coveringProof(for: ["\(collection)/\(rkey)"]))
-        if let cid = try repo.record(collection: collection, rkey: rkey), let bytes = try storage.block(cid) {
-            blocks.append(Block(cid: cid, bytes: bytes))
-        }
-        return CARWriter.encode(roots: [head.commit], blocks: blocks)
+        return try RepoReads.recordProof(repo, storage, collection: collection, rkey: rkey)
     }
 
     func cachedBlocks(did: String, cids: [CID]) throws -> (found: [(cid: CID, bytes: [UInt8])], missing: [CID]) {
-        let (_, storage) = try cache.repository(did)
-        var found: [(cid: CID, bytes: [UInt8])] = []
-        var missing: [CID] = []
-        for cid in cids {
-            if let bytes = try storage.block(cid) { found.append((cid, bytes)) } else { missing.append(cid) }
-        }
-        return (found, missing)
+        try RepoReads.blocks(cids, in: try cache.repository(did).storage)
     }
 
     func cachedCAR(did: String, since: String?) throws -> [UInt8] {

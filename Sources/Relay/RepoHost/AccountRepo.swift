@@ -108,22 +108,11 @@ actor AccountRepo {
     func head() -> RepoHead? { repo.head }
 
     func blocks(_ cids: [CID]) throws -> (found: [(cid: CID, bytes: [UInt8])], missing: [CID]) {
-        var found: [(cid: CID, bytes: [UInt8])] = [], missing: [CID] = []
-        for cid in cids {
-            if let bytes = try storage.block(cid) { found.append((cid, bytes)) } else { missing.append(cid) }
-        }
-        return (found, missing)
+        try RepoReads.blocks(cids, in: storage)
     }
 
     func recordProof(collection: String, rkey: String) throws -> [UInt8] {
-        guard let head = repo.head, let commit = try storage.block(head.commit) else { throw RepoHostError.repoNotFound }
-        let tree = try MST(source: storage, root: head.data)
-        _ = tree.rootCID()
-        var blocks = [Block(cid: head.commit, bytes: commit)] + (try tree.coveringProof(for: ["\(collection)/\(rkey)"]))
-        if let cid = try repo.record(collection: collection, rkey: rkey), let bytes = try storage.block(cid) {
-            blocks.append(Block(cid: cid, bytes: bytes))
-        }
-        return CARWriter.encode(roots: [head.commit], blocks: blocks)
+        try RepoReads.recordProof(repo, storage, collection: collection, rkey: rkey)
     }
 
     func exportCAR(since: String?) throws -> [UInt8] {
