@@ -1,4 +1,5 @@
 import ArgumentParser
+import Device
 import Foundation
 import Logging
 import Relay
@@ -94,7 +95,9 @@ struct RelayCommand: AsyncParsableCommand {
             let ticket = try await environment.enrollment.createTicket(did: account.did)
             print(ticket.text)
             print("")
-            print("(QR code not drawn: this build has no QR encoder; copy the line above.)")
+            // Our own encoder (Sources/Device/Pairing/QR): byte mode, level M, quiet zone included.
+            print(try QRCode(text: ticket.text).terminalText())
+            print("")
             print("Give it to the desktop: dpds device pair '<ticket>' --dir DIR  (expires in 10 minutes, single use)")
         }
     }
