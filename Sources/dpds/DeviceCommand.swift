@@ -27,11 +27,14 @@ struct DeviceCommand: AsyncParsableCommand {
 
         @Argument(help: "The ticket printed by `dpds relay pair` or app.dpds.device.createPairingTicket.") var ticket: String
         @Option(help: "Data directory of this desktop.") var dir: String
+        @Option(help: "PLC directory to resolve the account's DID document in (default: the one the ticket names).")
+        var plcDirectory: String?
 
         func run() async throws {
             let parsed: PairingTicket
             do { parsed = try PairingTicket(parsing: ticket) } catch { throw ValidationError("\(error)") }
             let desktop = try Desktop(directory: try DeviceDirectory(path: dir), logger: DeviceCommand.logger(), say: DeviceCommand.say)
+            await desktop.setKeyResolver(AccountKeyResolver(plcDirectory: plcDirectory))
             do { try await desktop.pair(parsed) } catch {
                 FileHandle.standardError.write(Data("dpds device pair: \(error)\n".utf8))
                 throw ExitCode(1)

@@ -24,11 +24,13 @@ struct EnrollRelay: Sendable {
         return dir
     }
 
-    static func start(policy: RelayPolicy = .preset(.pro)) async throws -> EnrollRelay {
+    /// `plcURL`: publish DIDs there (a `PLCDirectoryDouble`) and name it in tickets.
+    static func start(policy: RelayPolicy = .preset(.pro), plcURL: String? = nil) async throws -> EnrollRelay {
         let dir = try temp("relay")
         var overrides = RelayConfigOverrides()
         overrides.dataDirectory = dir.path
         overrides.port = 0
+        overrides.plcURL = plcURL
         let config = try RelayConfig.load(environment: [:], overrides: overrides)
         var logger = Logger(label: "enroll-relay")
         logger.logLevel = .warning
@@ -37,7 +39,7 @@ struct EnrollRelay: Sendable {
         var policy = policy
         policy.limits.writeTimeoutMs = 120_000
         let environment = try RelayEnvironment(config: config, logger: logger,
-                                               enrollmentSettings: Enrollment.Settings(policy: policy))
+                                               enrollmentSettings: Enrollment.Settings(policy: policy, plcDirectory: plcURL))
         let server = RelayServer(environment: environment)
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
         let shutdown = RelayShutdown()

@@ -13,6 +13,8 @@ public actor Desktop {
     let say: @Sendable (String) -> Void
     public var features: FeatureSet
     public var backoff: Reconnector.Backoff
+    /// Where the account's DID document is resolved (the ticket's PLC directory unless overridden).
+    public var keyResolver = AccountKeyResolver()
     private var endpoint: Endpoint?
     private var reconnector: Reconnector?
     private var agent: DeviceAgent?
@@ -39,15 +41,19 @@ public actor Desktop {
         case refused(String)
         case promotionFailed(String)
         case alreadyPaired(String)
+        case untrusted(String)
         public var description: String {
             switch self {
             case .noSigningKey: "the ticket does not name the account's signing key"
             case .refused(let why): why
             case .promotionFailed(let why): "promotion failed: \(why)"
             case .alreadyPaired(let did): "this directory already holds \(did): use another --dir"
+            case .untrusted(let why): why
             }
         }
     }
+
+    public func setKeyResolver(_ resolver: AccountKeyResolver) { keyResolver = resolver }
 
     private func bindEndpoint(for addresses: [String]) throws -> Endpoint {
         if let endpoint { return endpoint }
@@ -69,7 +75,16 @@ public actor Desktop {
         if let existing = try directory.pairing(), existing.authoritative, existing.did != ticket.did {
             throw PairError.alreadyPaired(existing.did)
         }
-        guard let signingKey = ticket.signingKey else { throw PairError.noSigningKey }
+        let signingKey: String
+        do {
+            if let resolved = try await keyResolver.signingKey(for: ticket) {
+                signingKey = resolved
+            } else {
+                guard let claimed = ticket.signingKey else { throw PairError.noSigningKey }
+                say("warning: the relay publishes no DID documents (no PLC directory in the ticket): trusting the key the ticket names")
+                signingKey = claimed
+            }
+        } catch let failure as AccountKeyResolver.Failure { throw PairError.untrusted(failure.description) }
         let pairing = DevicePairing(did: ticket.did, relayEndpointID: ticket.endpointID, relayAddresses: ticket.addresses,
                                     alpn: ticket.alpn, signingKey: signingKey, authoritative: false)
         let endpoint = try bindEndpoint(for: ticket.addresses)

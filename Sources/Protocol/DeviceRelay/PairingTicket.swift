@@ -19,9 +19,12 @@ public struct PairingTicket: Hashable, Sendable, Codable {
     /// The account's atproto signing key (did:key) as the relay holds it: what the desktop checks
     /// the promotion CAR and every ack against, unless it resolves the DID document itself.
     public var signingKey: String?
+    /// The PLC directory the relay publishes did:plc documents to, where the desktop resolves the
+    /// account's DID document (absent: the relay publishes none, as in a local trial).
+    public var plcDirectory: String?
 
     public init(endpointID: String, addresses: [String], alpn: String = DeviceRelayProtocol.alpn, did: String,
-                token: String, expiresAt: Int, signingKey: String? = nil) {
+                token: String, expiresAt: Int, signingKey: String? = nil, plcDirectory: String? = nil) {
         self.endpointID = endpointID
         self.addresses = addresses
         self.alpn = alpn
@@ -29,10 +32,11 @@ public struct PairingTicket: Hashable, Sendable, Codable {
         self.token = token
         self.expiresAt = expiresAt
         self.signingKey = signingKey
+        self.plcDirectory = plcDirectory
     }
 
     enum CodingKeys: String, CodingKey {
-        case endpointID = "e", addresses = "a", alpn = "p", did = "d", token = "s", expiresAt = "x", signingKey = "k"
+        case endpointID = "e", addresses = "a", alpn = "p", did = "d", token = "s", expiresAt = "x", signingKey = "k", plcDirectory = "c"
     }
 
     public enum ParseError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -151,6 +151,8 @@ extension RelayConfig {
     public var enrollmentSettings: Enrollment.Settings {
         let env = ProcessInfo.processInfo.environment
         var settings = Enrollment.Settings(bindAddress: bindAddress, tunnelPort: Int(env["PDS_TUNNEL_PORT"] ?? "") ?? 0)
+        // Tickets name the directory the desktop resolves the account's DID document in.
+        settings.plcDirectory = publishesDIDs ? plcURL : nil
         if let json = env["PDS_DEVICE_POLICY"], let data = json.data(using: .utf8),
            let c = try? JSONDecoder().decode(RelayPolicyConfiguration.self, from: data), let policy = try? RelayPolicy(configuration: c) {
             settings.policy = policy

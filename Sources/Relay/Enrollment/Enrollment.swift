@@ -24,13 +24,16 @@ public actor Enrollment {
         public var bindAddress: String
         public var tunnelPort: Int
         public var ticketLifetimeSeconds: Int
+        /// The PLC directory this relay publishes did:plc documents to (nil: it publishes none).
+        public var plcDirectory: String?
 
         public init(policy: RelayPolicy = .preset(.pro), bindAddress: String = "127.0.0.1", tunnelPort: Int = 0,
-                    ticketLifetimeSeconds: Int = 600) {
+                    ticketLifetimeSeconds: Int = 600, plcDirectory: String? = nil) {
             self.policy = policy
             self.bindAddress = bindAddress
             self.tunnelPort = tunnelPort
             self.ticketLifetimeSeconds = ticketLifetimeSeconds
+            self.plcDirectory = plcDirectory
         }
     }
 
@@ -127,7 +130,7 @@ public actor Enrollment {
         try await store.addToken(token, did: did, expiresAt: expiresAt)
         let key = try await keys.signingKey(did: did).map { DIDKey.encode($0.publicKey) }
         return PairingTicket(endpointID: endpointID, addresses: [address], did: did, token: token, expiresAt: expiresAt,
-                             signingKey: key)
+                             signingKey: key, plcDirectory: settings.plcDirectory)
     }
 
     public func mode(did: String) async throws -> Mode {
