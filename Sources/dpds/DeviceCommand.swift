@@ -59,6 +59,12 @@ struct DeviceCommand: AsyncParsableCommand {
                 await desktop.waitConnected()
                 DeviceCommand.say("dpds device connected")
             }
+            Task {
+                // A revoke ends the daemon: it has already printed why.
+                while await !desktop.revoked { try? await Task.sleep(for: .seconds(1)) }
+                await desktop.stop()
+                Foundation.exit(3)
+            }
             await SignalWait.untilTerminated()
             await desktop.stop()
         }

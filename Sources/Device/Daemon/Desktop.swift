@@ -168,10 +168,20 @@ public actor Desktop {
                 if outbox.count > 0 { _ = await agent.drainOutbox(outbox) }
             }
         }
-        _ = await running.value
+        let why = await running.value
         watcher.cancel()
         if self.agent === agent { self.agent = nil }
+        if why.contains("revoked") {
+            // Reconnecting would only be refused as unknown-device: say why and stop.
+            say(why)
+            revoked = true
+            reconnector?.stop()
+            reconnector = nil
+        }
     }
+
+    /// The relay revoked this desktop during a session; the daemon stopped reconnecting.
+    public private(set) var revoked = false
 
     /// Waits until a session is established (tests and `post` use it; bounded by the caller).
     public func waitConnected() async {

@@ -89,6 +89,10 @@ actor DeviceAgent {
                 if case .closed = session.state { break }
             }
             await perform(session.streamEnded())
+        } catch TunnelError.closedByPeer(let code, let reason) {
+            // The relay's reason (a revoke, a newer connection) is what the user needs to read.
+            closedReason = closedReason ?? "the relay closed the session (\(CloseCode(wireValue: code).name)): \(reason)"
+            await perform(session.close(.noError, reason: reason))
         } catch {
             await perform(session.close(.internalError, reason: "connection lost: \(error)"))
         }

@@ -34,7 +34,7 @@ actor DeviceLink {
         (outgoingStream, outgoing) = AsyncStream<[UInt8]>.makeStream()
     }
 
-    var endpointHex: String { connection.remoteEndpointId.hex }
+    nonisolated var endpointHex: String { connection.remoteEndpointId.hex }
 
     func now() -> Int {
         let d = ContinuousClock.now - start

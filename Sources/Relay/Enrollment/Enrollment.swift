@@ -48,6 +48,7 @@ public actor Enrollment {
     let logger: Logger
     private var endpoint: Endpoint?
     private var acceptTask: Task<Void, Never>?
+    private var revocationTask: Task<Void, Never>?
     private var links: [String: DeviceLink] = [:]
     private var switching: Set<String> = []
     private var mobileWrites: [String: Int] = [:]
@@ -83,6 +84,13 @@ public actor Enrollment {
                                     logger: logger)
         endpoint.listen(alpns: [DeviceRelayProtocol.alpn])
         self.endpoint = endpoint
+        revocationTask = Task { [weak self] in
+            // A revoke from another process lands in the store: look once a second.
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                await self?.closeRevokedSessions()
+            }
+        }
         acceptTask = Task { [weak self, policy = settings.policy, logger] in
             while let connection = try? await endpoint.accept() {
                 guard let self else { return }
@@ -100,6 +108,7 @@ public actor Enrollment {
         for link in links.values { await link.close(.goingAway, reason: "relay stopping") }
         links = [:]
         acceptTask?.cancel()
+        revocationTask?.cancel()
         endpoint?.close()
         endpoint = nil
     }
@@ -343,10 +352,29 @@ extension Enrollment {
 }
 
 extension Enrollment {
-    /// Unbinds the account's desktop and ends its live session (it is refused as `unknown-device` after).
+    /// What a revoked desktop is told as the session closes (it is refused as `unknown-device` after).
+    public static let revokedReason = "this desktop was revoked on the relay: pair it again (dpds device pair) to use it"
+
+    /// Unbinds the account's desktop and ends its live session.
     public func revoke(did: String) async throws -> Bool {
         let revoked = try await store.revoke(did: did)
-        if let link = links.removeValue(forKey: did) { await link.close(.noError, reason: "desktop revoked") }
+        if let link = links.removeValue(forKey: did) { await link.close(.rejected, reason: Self.revokedReason) }
         return revoked
+    }
+
+    /// Closes the live sessions of desktops unbound in the store, including by another process
+    /// (`dpds relay devices revoke` writes the store while `serve` runs). Returns how many closed.
+    @discardableResult
+    func closeRevokedSessions() async -> Int {
+        guard !links.isEmpty, let bound = try? await store.devices() else { return 0 }
+        let endpoints = Dictionary(bound.map { ($0.did, $0.endpointID) }, uniquingKeysWith: { a, _ in a })
+        var closed = 0
+        for (did, link) in links where endpoints[did] != link.endpointHex {
+            links.removeValue(forKey: did)
+            logger.info("closing a revoked desktop's session", metadata: ["did": "\(did)"])
+            await link.close(.rejected, reason: Self.revokedReason)
+            closed += 1
+        }
+        return closed
     }
 }
