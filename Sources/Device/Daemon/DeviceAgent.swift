@@ -5,8 +5,8 @@ import Repo
 import Tunnel
 
 /// One tunnel connection of the desktop to its relay: runs the sans-IO `DeviceSession` on the
-/// control stream, serves the relay's write requests, pushes local commits (one at a time: the
-/// engine holds one prepared commit until its ack) and receives the promotion streams.
+/// control stream, serves the relay's write requests, pushes local commits (pipelined up to the
+/// welcome's `maxInFlight`, built and sent in order under one turn) and receives the promotion streams.
 actor DeviceAgent {
     enum PushOutcome: Sendable {
         case acked(CommitAck)
@@ -105,6 +105,10 @@ actor DeviceAgent {
         outgoing.finish()
         for (_, w) in pushWaiters { w.resume(returning: .rejected("connection lost")) }
         pushWaiters = [:]
+        repo.abandon()
+        inFlight = 0
+        slotWaiters.forEach { $0.resume() }
+        slotWaiters = []
         welcomeWaiters.forEach { $0.resume(returning: nil) }
         welcomeWaiters = []
         promotionDone?.resume(returning: false)
@@ -137,16 +141,22 @@ actor DeviceAgent {
                 welcomeWaiters.forEach { $0.resume(returning: nil) }
                 welcomeWaiters = []
             case .commitAcked(let ack, let push):
+                // Sealed here, in ack order, whichever caller resumes first.
                 do {
                     try ack.verify(for: push, signingKey: signingKey)
+                    try repo.acked(rev: push.rev, sig: ack.sig)
                     pushWaiters.removeValue(forKey: push.id)?.resume(returning: .acked(ack))
                 } catch {
                     say("The relay returned an invalid signature.")
+                    repo.abandon(from: push.rev)
                     pushWaiters.removeValue(forKey: push.id)?.resume(returning: .rejected("invalid signature: \(error)"))
                     pending += session.close(.protocolError, reason: "invalid ack signature")
                 }
+                freeSlot()
             case .commitRejected(let reject, let push):
+                repo.abandon(from: push.rev)
                 pushWaiters.removeValue(forKey: push.id)?.resume(returning: .rejected("\(reject.code): \(reject.message)"))
+                freeSlot()
             case .writeRequested(let request, let deadline):
                 Task { await self.serve(request, deadline: deadline) }
             case .snapshotResult(let result):
@@ -184,35 +194,58 @@ actor DeviceAgent {
 
     enum CommitError: Error { case refused(WriteError, String), rejected(String) }
 
-    /// Builds, pushes and (once acked) stores one commit. Serialized: one commit in flight.
+    /// Builds, pushes and (once acked) stores one commit. Pipelined: the turn covers building and
+    /// sending only, so up to `maxInFlight` commits wait for their acks at once (spec 6.1).
     func commit(_ writes: [ProxiedWrite], swapCommit: CID? = nil, deadline: Int? = nil) async throws -> (ack: CommitAck, results: [WriteOutcome]) {
         await takeTurn()
-        defer { endTurn() }
+        var holdsTurn = true
+        defer { if holdsTurn { endTurn() } }
+        await waitForSlot()
         if let deadline, now() >= deadline { throw CommitError.refused(.expired, "the request expired before it was applied") }
+        if closedReason != nil { throw CommitError.rejected("connection lost") }
         let prepared: (push: CommitPush, results: [WriteOutcome])
         do { prepared = try repo.prepare(writes, swapCommit: swapCommit, clock: clock) }
         catch DeviceRepo.WriteFailure.refused(let e, let m) { throw CommitError.refused(e, m) }
+        let rev = prepared.push.rev
         let actions: [DeviceSession.Action]
         do { actions = try session.push(prepared.push, now: now()) } catch {
-            repo.abandon()
+            repo.abandon(from: rev)
             throw CommitError.rejected("\(error)")
         }
         guard case .send(let bytes)? = actions.first, case .commitPush(let sent)? = try? Self.decode(bytes) else {
-            repo.abandon()
+            repo.abandon(from: rev)
             throw CommitError.rejected("push not sent")
         }
+        inFlight += 1
+        endTurn()
+        holdsTurn = false
         let outcome = await withCheckedContinuation { cont in
             pushWaiters[sent.id] = cont
             Task { await self.perform(actions) }
         }
         switch outcome {
         case .acked(let ack):
-            _ = try repo.commit(sig: ack.sig)
+            try repo.flush()
             return (ack, prepared.results)
         case .rejected(let why):
-            repo.abandon()
+            repo.abandon(from: rev)
             throw CommitError.rejected(why)
         }
+    }
+
+    private var inFlight = 0
+    private var slotWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Holds the turn until fewer than the welcome's `maxInFlight` pushes await their acks.
+    private func waitForSlot() async {
+        while inFlight >= max(1, session.limits.maxInFlight), closedReason == nil {
+            await withCheckedContinuation { slotWaiters.append($0) }
+        }
+    }
+
+    private func freeSlot() {
+        inFlight = max(0, inFlight - 1)
+        if !slotWaiters.isEmpty { slotWaiters.removeFirst().resume() }
     }
 
     static func decode(_ frame: [UInt8]) throws -> DeviceRelayMessage? {

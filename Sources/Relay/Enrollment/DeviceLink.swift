@@ -97,9 +97,17 @@ actor DeviceLink {
                 await enrollment?.attach(did: did, link: self, paired: welcome.paired)
             case .commitReceived(let push):
                 guard let enrollment else { continue }
-                switch await enrollment.ingest(push) {
-                case .ack(let ack): pending += (try? session.acknowledge(ack)) ?? []
-                case .reject(let reject): pending += (try? session.rejectCommit(reject)) ?? []
+                // Pipelined pushes that arrived together are ingested together (one store, one fsync).
+                var batch = [push]
+                while case .commitReceived(let next)? = pending.first {
+                    batch.append(next)
+                    pending.removeFirst()
+                }
+                for outcome in await enrollment.ingest(batch) {
+                    switch outcome {
+                    case .ack(let ack): pending += (try? session.acknowledge(ack)) ?? []
+                    case .reject(let reject): pending += (try? session.rejectCommit(reject)) ?? []
+                    }
                 }
             case .writeCompleted(let result):
                 writeWaiters.removeValue(forKey: result.id)?.resume(returning: .result(result))

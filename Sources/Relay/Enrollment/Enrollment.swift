@@ -55,6 +55,8 @@ public actor Enrollment {
     private var drained: [String: [CheckedContinuation<Void, Never>]] = [:]
     /// Commits signed for forwarded writes, until their `writeResult` picks them up.
     private var recent: [String: RepoCommit] = [:]
+    private var enrolledDIDs: Set<String> = []
+    private var signingKeys: [String: K256SigningKey] = [:]
     /// Seconds since 1970; tests move it to expire tickets.
     var clock: @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
 
@@ -192,6 +194,7 @@ public actor Enrollment {
     func attach(did: String, link: DeviceLink, paired: Bool) async {
         if let old = links[did], old !== link { await old.close(.replaced, reason: "a newer connection of this desktop took over") }
         links[did] = link
+        signingKeys[did] = nil
         if paired { Task { await self.promote(did: did, link: link) } }
     }
 
@@ -273,34 +276,110 @@ public actor Enrollment {
 
     /// Checks, signs, stores, sequences and remembers one pushed commit (spec 6.2, 6.3).
     func ingest(_ push: CommitPush) async -> IngestOutcome {
-        func reject(_ code: CommitReject.Code, _ message: String) -> IngestOutcome {
-            .reject(CommitReject(id: push.id, code: code, message: message))
-        }
-        do {
-            if let stored = try await store.ack(did: push.did, rev: push.rev) {
-                guard stored.commitHash == EnrollmentStore.hash(push.commit) else {
-                    return reject(.revConflict, "rev \(push.rev) was already signed with other bytes")
-                }
-                return .ack(CommitAck(id: push.id, seq: stored.seq, cid: stored.cid, rev: push.rev, sig: stored.sig))
+        await ingest([push])[0]
+    }
+
+    /// Pipelined pushes (spec 6.1), in order: each is checked on the chain the previous ones left
+    /// and signed; then all of them are stored in the cache in one transaction, sequenced, and
+    /// their acks recorded in one transaction. That order is recoverable: a commit the cache holds
+    /// whose ack was never recorded is sequenced and acked when the desktop pushes it again.
+    func ingest(_ pushes: [CommitPush]) async -> [IngestOutcome] {
+        var outcomes = [IngestOutcome?](repeating: nil, count: pushes.count)
+        var staged: [Staged] = []
+
+        for (index, push) in pushes.enumerated() {
+            func reject(_ code: CommitReject.Code, _ message: String) -> IngestOutcome {
+                .reject(CommitReject(id: push.id, code: code, message: message))
             }
-            guard try await mode(did: push.did) == .enrolled else { return reject(.internal, "the account is not enrolled yet") }
-            let checked = try cache.check(push)
-            guard let key = try await keys.signingKey(did: push.did) else { return reject(.internal, "no signing key") }
-            let (ack, _) = try CommitAck.signing(push, with: key, seq: nil)
-            let (block, newBlocks) = try cache.store(checked, sig: ack.sig)
-            let ops = push.ops.map { RepoCommit.Op(action: $0.action.rawValue, path: $0.path, cid: $0.cid, prev: $0.prev) }
-            let commit = RepoCommit(did: push.did, cid: block.cid, rev: push.rev, since: push.since, prevData: push.prevData,
-                                    blocks: CARWriter.encode(roots: [block.cid], blocks: [block] + newBlocks), ops: ops, blobs: [])
-            let event = try sequencer.commitEvent(commit)
-            try await store.storeAck(did: push.did, rev: push.rev, commit: push.commit, seq: Int(event.seq), cid: block.cid,
-                                     sig: ack.sig, now: clock())
-            recent[push.did + " " + push.rev] = commit
-            return .ack(CommitAck(id: push.id, seq: Int(event.seq), cid: block.cid, rev: push.rev, sig: ack.sig))
-        } catch EnrolledCache.IngestFailure.reject(let code, let message) {
-            return reject(code, message)
-        } catch {
-            return reject(.internal, "\(error)")
+            do {
+                // A rev at or before the tip may be signed already: answer the stored ack (6.3).
+                if let tip = cache.tip(push.did), push.rev <= tip.rev {
+                    await publish(&staged, &outcomes)
+                    if let answer = try await replay(push) { outcomes[index] = answer; continue }
+                }
+                guard try await isEnrolled(push.did) else { outcomes[index] = reject(.internal, "the account is not enrolled yet"); continue }
+                let checked = try cache.check(push)
+                guard let key = try await accountKey(push.did) else {
+                    try cache.rollback(push.did)
+                    outcomes[index] = reject(.internal, "no signing key")
+                    continue
+                }
+                let (ack, _) = try CommitAck.signing(push, with: key, seq: nil)
+                let (block, newBlocks) = try cache.seal(checked, sig: ack.sig)
+                staged.append((index, push, Self.repoCommit(push, block: block, newBlocks: newBlocks), ack.sig))
+            } catch EnrolledCache.IngestFailure.reject(let code, let message) {
+                outcomes[index] = reject(code, message)
+            } catch {
+                outcomes[index] = reject(.internal, "\(error)")
+            }
         }
+        await publish(&staged, &outcomes)
+        return outcomes.map { $0 ?? .reject(CommitReject(id: 0, code: .internal, message: "not ingested")) }
+    }
+
+    typealias Staged = (index: Int, push: CommitPush, commit: RepoCommit, sig: [UInt8])
+
+    /// Stores, sequences and records the acks of the staged commits; fills their outcomes.
+    private func publish(_ staged: inout [Staged], _ outcomes: inout [IngestOutcome?]) async {
+        guard !staged.isEmpty else { return }
+        defer { staged = [] }
+        var acked: [(push: CommitPush, seq: Int, cid: CID, sig: [UInt8])] = []
+        do {
+            for did in Set(staged.map(\.push.did)) { try cache.flush(did) }
+            for s in staged {
+                let event = try sequencer.commitEvent(s.commit)
+                acked.append((s.push, Int(event.seq), s.commit.cid, s.sig))
+                recent[s.push.did + " " + s.push.rev] = s.commit
+                outcomes[s.index] = .ack(CommitAck(id: s.push.id, seq: Int(event.seq), cid: s.commit.cid, rev: s.push.rev, sig: s.sig))
+            }
+            try await store.storeAcks(acked.map { ($0.push.did, $0.push.rev, $0.push.commit, $0.seq, $0.cid, $0.sig) }, now: clock())
+        } catch {
+            logger.error("storing pushed commits failed", metadata: ["error": "\(error)"])
+            for s in staged where outcomes[s.index] == nil {
+                outcomes[s.index] = .reject(CommitReject(id: s.push.id, code: .internal, message: "\(error)"))
+            }
+        }
+    }
+
+    static func repoCommit(_ push: CommitPush, block: Block, newBlocks: [Block]) -> RepoCommit {
+        let ops = push.ops.map { RepoCommit.Op(action: $0.action.rawValue, path: $0.path, cid: $0.cid, prev: $0.prev) }
+        return RepoCommit(did: push.did, cid: block.cid, rev: push.rev, since: push.since, prevData: push.prevData,
+                          blocks: CARWriter.encode(roots: [block.cid], blocks: [block] + newBlocks), ops: ops, blobs: [])
+    }
+
+    /// A push of an already signed rev: the stored ack, or the recovery of a commit the cache stored
+    /// but never sequenced (a stop between the two); nil to go on with the usual checks.
+    private func replay(_ push: CommitPush) async throws -> IngestOutcome? {
+        if let stored = try await store.ack(did: push.did, rev: push.rev) {
+            guard stored.commitHash == EnrollmentStore.hash(push.commit) else {
+                return .reject(CommitReject(id: push.id, code: .revConflict, message: "rev \(push.rev) was already signed with other bytes"))
+            }
+            return .ack(CommitAck(id: push.id, seq: stored.seq, cid: stored.cid, rev: push.rev, sig: stored.sig))
+        }
+        guard let (block, sig) = try cache.storedSignature(push.did, rev: push.rev, commit: push.commit) else { return nil }
+        let newBlocks = (try? CARReader.load(push.blocks).blocks.map { Block(cid: $0.key, bytes: $0.value) }) ?? []
+        let commit = Self.repoCommit(push, block: block, newBlocks: newBlocks)
+        let event = try sequencer.commitEvent(commit)
+        try await store.storeAcks([(push.did, push.rev, push.commit, Int(event.seq), block.cid, sig)], now: clock())
+        recent[push.did + " " + push.rev] = commit
+        logger.warning("recovered a stored commit that had no ack", metadata: ["did": "\(push.did)", "rev": "\(push.rev)"])
+        return .ack(CommitAck(id: push.id, seq: Int(event.seq), cid: block.cid, rev: push.rev, sig: sig))
+    }
+
+    /// Enrolled accounts stay enrolled (a revoke unbinds the desktop, not the mode): remembered.
+    private func isEnrolled(_ did: String) async throws -> Bool {
+        if enrolledDIDs.contains(did) { return true }
+        guard try await mode(did: did) == .enrolled else { return false }
+        enrolledDIDs.insert(did)
+        return true
+    }
+
+    /// The account's signing key, looked up once per desktop session.
+    private func accountKey(_ did: String) async throws -> K256SigningKey? {
+        if let key = signingKeys[did] { return key }
+        let key = try await keys.signingKey(did: did)
+        signingKeys[did] = key
+        return key
     }
 
     public struct Unavailable: Error, Equatable, Sendable {

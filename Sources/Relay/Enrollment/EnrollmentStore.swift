@@ -131,6 +131,18 @@ public final class EnrollmentStore: Sendable {
         }
     }
 
+    /// Several acks in one transaction (a batch of pipelined pushes).
+    public func storeAcks(_ acks: [(did: String, rev: String, commit: [UInt8], seq: Int, cid: CID, sig: [UInt8])], now: Int) async throws {
+        guard !acks.isEmpty else { return }
+        try await db.write { db in
+            for a in acks {
+                try db.execute(sql: """
+                    INSERT INTO commit_ack (did, rev, commitHash, seq, cid, sig, signedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [a.did, a.rev, Self.hash(a.commit), a.seq, a.cid.description, Data(a.sig), now])
+            }
+        }
+    }
+
     /// Retention of the commit buffer: acks older than `cutoff` (unix seconds) go, except each account's newest.
     public func pruneAcks(signedBefore cutoff: Int) async throws -> Int {
         try await db.write { db in
