@@ -418,6 +418,8 @@ public actor Enrollment {
     // MARK: reads of enrolled accounts
 
     func withCache<T>(_ body: (EnrolledCache) throws -> T) rethrows -> T { try body(cache) }
+
+    func withCacheForTesting(_ body: @Sendable (EnrolledCache) throws -> Void) throws { try body(cache) }
 }
 
 extension Enrollment {
