@@ -27,7 +27,7 @@ struct EnrollBench: AsyncParsableCommand {
         let config = try RelayConfig.load(environment: [:], overrides: overrides)
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let environment = try RelayEnvironment(config: config, logger: logger, enrollmentSettings: .init(policy: .preset(.pro)))
+        let environment = try RelayEnvironment(config: config, logger: logger, enrollmentSettings: config.enrollmentSettings)
         let shutdown = RelayShutdown()
         let (ready, cont) = AsyncStream.makeStream(of: Int.self)
         let server = Task { try await RelayServer(environment: environment).run(shutdown: shutdown) { cont.yield($0) } }

@@ -159,6 +159,8 @@ extension RelayConfig {
         } else if let tier = env["PDS_DEVICE_TIER"].flatMap(RelayPolicy.Tier.init(rawValue:)) {
             settings.policy = .preset(tier)
         }
+        // PDS_DEVICE_MAX_IN_FLIGHT: how many pushes a desktop may pipeline (welcome.limits.maxInFlight).
+        if let window = Int(env["PDS_DEVICE_MAX_IN_FLIGHT"] ?? ""), window >= 1 { settings.policy.limits.maxInFlight = window }
         return settings
     }
 }
