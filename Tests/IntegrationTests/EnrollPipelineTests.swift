@@ -98,6 +98,24 @@ import Testing
         guard case .ack(let again) = await enrollment.ingest(push) else { Issue.record("not idempotent"); return }
         #expect(again.seq == ack.seq)
         #expect(try await relay.seqs().count == before + 1)
+
+        // Stopped after the sequencer but before the ack store: the same seq, no second event.
+        try repo.acked(rev: push.rev, sig: ack.sig)
+        try repo.flush()
+        var second = try repo.prepare([Desktop.post(text: "sequenced, then the relay stopped")], swapCommit: nil,
+                                      clock: TIDClock(after: repo.head.flatMap { try? TID(string: $0.rev) })).push
+        second.id = 2
+        let (signedSecond, _) = try CommitAck.signing(second, with: key, seq: nil)
+        let half = second
+        let sequenced = try await enrollment.withCacheForTesting { cache in
+            let (block, newBlocks) = try cache.seal(try cache.check(half), sig: signedSecond.sig)
+            try cache.flush(half.did)
+            return Enrollment.repoCommit(half, block: block, newBlocks: newBlocks)
+        }
+        let event = try relay.environment.sequencer.commitEvent(sequenced)
+        guard case .ack(let recovered) = await enrollment.ingest(second) else { Issue.record("not recovered"); return }
+        #expect(recovered.seq == Int(event.seq))
+        #expect(try await relay.seqs().count == before + 2)
         repo.abandon()
         await relay.stop()
     }

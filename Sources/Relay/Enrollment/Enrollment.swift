@@ -359,11 +359,24 @@ public actor Enrollment {
         guard let (block, sig) = try cache.storedSignature(push.did, rev: push.rev, commit: push.commit) else { return nil }
         let newBlocks = (try? CARReader.load(push.blocks).blocks.map { Block(cid: $0.key, bytes: $0.value) }) ?? []
         let commit = Self.repoCommit(push, block: block, newBlocks: newBlocks)
-        let event = try sequencer.commitEvent(commit)
-        try await store.storeAcks([(push.did, push.rev, push.commit, Int(event.seq), block.cid, sig)], now: clock())
+        // Sequenced already (a stop between the sequencer and the ack store)? Then that seq, never a second event.
+        let seq = try await sequencedSeq(did: push.did, rev: push.rev) ?? Int(try sequencer.commitEvent(commit).seq)
+        try await store.storeAcks([(push.did, push.rev, push.commit, seq, block.cid, sig)], now: clock())
         recent[push.did + " " + push.rev] = commit
         logger.warning("recovered a stored commit that had no ack", metadata: ["did": "\(push.did)", "rev": "\(push.rev)"])
-        return .ack(CommitAck(id: push.id, seq: Int(event.seq), cid: block.cid, rev: push.rev, sig: sig))
+        return .ack(CommitAck(id: push.id, seq: seq, cid: block.cid, rev: push.rev, sig: sig))
+    }
+
+    /// The seq of a recent `#commit` of `did` at `rev` (its frame holds the rev as a 13-byte CBOR
+    /// text, unique in the account), looking back over the last 1,000 events.
+    private func sequencedSeq(did: String, rev: String) async throws -> Int? {
+        let latest = try await sequencer.bounds().latest
+        let needle: [UInt8] = [0x60 | UInt8(rev.utf8.count)] + Array(rev.utf8)
+        let recentEvents = try await sequencer.events(after: max(0, latest - 1000), limit: 1000)
+        return recentEvents.last { event in
+            event.did == did && event.type == "#commit" && event.frame.count >= needle.count
+                && (0...(event.frame.count - needle.count)).contains { Array(event.frame[$0..<$0 + needle.count]) == needle }
+        }.map { Int($0.seq) }
     }
 
     /// Enrolled accounts stay enrolled (a revoke unbinds the desktop, not the mode): remembered.
@@ -419,7 +432,7 @@ public actor Enrollment {
 
     func withCache<T>(_ body: (EnrolledCache) throws -> T) rethrows -> T { try body(cache) }
 
-    func withCacheForTesting(_ body: @Sendable (EnrolledCache) throws -> Void) throws { try body(cache) }
+    func withCacheForTesting<T: Sendable>(_ body: @Sendable (EnrolledCache) throws -> T) throws -> T { try body(cache) }
 }
 
 extension Enrollment {
