@@ -75,6 +75,36 @@ import Testing
         await relay.stop()
     }
 
+    @Test func commitsWhoseAcksWereLostArePushedAgainOnReconnect() async throws {
+        let relay = try await EnrollRelay.start()
+        let lines = Lines()
+        let (alice, desktop) = try await EnrollWritePathTests.paired(relay, "alice", lines: lines)
+        await desktop.stop()
+        // Two pipelined commits the relay signed, whose acks never reached the desktop.
+        let repo = try #require(await desktop.repoForTesting())
+        let clock = TIDClock(after: repo.tipRev.flatMap { try? TID(string: $0) })
+        var pushes: [CommitPush] = []
+        for i in 1...2 {
+            var push = try repo.prepare([Desktop.post(text: "ack lost \(i)")], swapCommit: nil, clock: clock).push
+            push.id = i
+            pushes.append(push)
+        }
+        let signed = await relay.environment.enrollment.ingest(pushes)
+        let seqs = signed.compactMap { if case .ack(let a) = $0 { return a.seq } else { return nil } }
+        #expect(seqs.count == 2)
+        let events = try await relay.seqs().count
+
+        try await desktop.start()
+        try await deadline(300) { await desktop.waitConnected() }
+        #expect(lines.all.contains { $0.contains("pushed again 2 commit(s)") }, "\(lines.all)")
+        let head = try #require(await desktop.headForTesting())
+        #expect(head.rev == pushes[1].rev)
+        #expect(try await relay.seqs().count == events)  // acked again, not signed or sequenced again
+        #expect(try await relay.post(alice, "after the resumed chain").status == 200)
+        await desktop.stop()
+        await relay.stop()
+    }
+
     @Test func aCommitStoredWithoutItsAckIsRecoveredOnRepush() async throws {
         let relay = try await EnrollRelay.start()
         let (alice, desktop) = try await EnrollWritePathTests.paired(relay, "alice")

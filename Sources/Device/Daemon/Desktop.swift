@@ -154,7 +154,10 @@ public actor Desktop {
             return
         }
         lastDegradations = await agent.degradations
-        // Queued commits go first (spec 4.4), before anyone is told the session is up.
+        // Commits a lost connection left unacknowledged, then queued ones (spec 4.4), before anyone
+        // is told the session is up.
+        let resumed = await agent.resumeChain()
+        if resumed > 0 { say("pushed again \(resumed) commit(s) a lost connection left unacknowledged") }
         let pushed = await agent.drainOutbox(outbox)
         if pushed > 0 { say("pushed \(pushed) queued commit(s)") }
         self.agent = agent
@@ -236,4 +239,6 @@ extension Desktop {
     public func headForTesting() -> (rev: String, commit: CID)? {
         repo?.head.map { ($0.rev, $0.commit) }
     }
+
+    func repoForTesting() -> DeviceRepo? { repo }
 }

@@ -11,6 +11,8 @@ actor DeviceAgent {
     enum PushOutcome: Sendable {
         case acked(CommitAck)
         case rejected(String)
+        /// The connection ended first: the commit stays in the chain and is pushed again on the next one.
+        case lost
     }
 
     let connection: Connection
@@ -53,7 +55,7 @@ actor DeviceAgent {
         self.logger = logger
         self.say = say
         signingKey = try DIDKey.parse(pairing.signingKey)
-        clock = TIDClock(after: repo.head.flatMap { try? TID(string: $0.rev) })
+        clock = TIDClock(after: repo.tipRev.flatMap { try? TID(string: $0) })
         session = DeviceSession(configuration: .init(did: pairing.did, pairingToken: token, features: features,
                                                      headRev: repo.head?.rev))
         (outgoingStream, outgoing) = AsyncStream<[UInt8]>.makeStream()
@@ -103,9 +105,8 @@ actor DeviceAgent {
     private func finish(reason: String) {
         if closedReason == nil { closedReason = reason }
         outgoing.finish()
-        for (_, w) in pushWaiters { w.resume(returning: .rejected("connection lost")) }
+        for (_, w) in pushWaiters { w.resume(returning: .lost) }
         pushWaiters = [:]
-        repo.abandon()
         inFlight = 0
         slotWaiters.forEach { $0.resume() }
         slotWaiters = []
@@ -230,7 +231,35 @@ actor DeviceAgent {
         case .rejected(let why):
             repo.abandon(from: rev)
             throw CommitError.rejected(why)
+        case .lost:
+            throw CommitError.rejected("connection lost before the relay answered: the commit is pushed again on reconnect")
         }
+    }
+
+    /// Pushes again, oldest first, the commits a previous connection left unacknowledged (spec 6.3:
+    /// a rev the relay signed gets the same ack). Before anything else on a new session.
+    func resumeChain() async -> Int {
+        var resumed = 0
+        for push in repo.unacknowledged {
+            guard let actions = try? session.push(push, now: now()), case .send(let bytes)? = actions.first,
+                  case .commitPush(let sent)? = try? Self.decode(bytes) else { return resumed }
+            inFlight += 1
+            let outcome = await withCheckedContinuation { cont in
+                pushWaiters[sent.id] = cont
+                Task { await self.perform(actions) }
+            }
+            switch outcome {
+            case .acked:
+                try? repo.flush()
+                resumed += 1
+            case .rejected(let why):
+                say("a commit pushed again after a reconnect was refused (\(why)): dropped")
+                return resumed
+            case .lost:
+                return resumed
+            }
+        }
+        return resumed
     }
 
     private var inFlight = 0

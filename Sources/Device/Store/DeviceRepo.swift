@@ -43,8 +43,16 @@ final class DeviceRepo: @unchecked Sendable {
 
     var hasInFlight: Bool { !inFlight.isEmpty }
 
+    /// Pushed on a connection that ended before their acks: pushed again, first, on the next one
+    /// (the relay answers a rev it signed with the same ack, spec 6.3).
+    var unacknowledged: [CommitPush] { inFlight.map(\.push) }
+
+    /// The newest rev of the chain (new commits' revs must follow it).
+    var tipRev: String? { tip?.rev }
+
     /// One commit of the chain: what its storage write needs once the signature comes.
     struct Chained {
+        var push: CommitPush
         var commit: UnsignedCommit
         var newBlocks: [Block]
         var ops: [RecordOp]
@@ -111,14 +119,13 @@ final class DeviceRepo: @unchecked Sendable {
         // A split or merge can rebuild a node identical to the one it replaced: not new, not removed.
         let dropped = Set(tree.takeDropped())
         nodes.removeAll { dropped.contains($0.cid) }
-        let prepared = Chained(commit: UnsignedCommit(did: did, data: data, rev: clock.next().string),
-                               newBlocks: nodes + blocks, ops: ops, removedNodes: Array(dropped.subtracting(nodes.map(\.cid))),
-                               releasedRecords: ops.compactMap(\.prev))
-        inFlight.append(prepared)
-        let car = CARWriter.encode(roots: [data], blocks: prepared.newBlocks)
+        let commit = UnsignedCommit(did: did, data: data, rev: clock.next().string)
+        let newBlocks = nodes + blocks
         let pushOps = ops.map { RepoOp(action: RepoOp.Action(rawValue: $0.action.rawValue)!, path: $0.key, cid: $0.cid, prev: $0.prev) }
-        let push = CommitPush(id: 0, did: did, rev: prepared.commit.rev, since: tip.rev, prevData: tip.data,
-                              commit: prepared.commit.bytesToSign, blocks: car, ops: pushOps)
+        let push = CommitPush(id: 0, did: did, rev: commit.rev, since: tip.rev, prevData: tip.data, commit: commit.bytesToSign,
+                              blocks: CARWriter.encode(roots: [data], blocks: newBlocks), ops: pushOps)
+        inFlight.append(Chained(push: push, commit: commit, newBlocks: newBlocks, ops: ops,
+                                removedNodes: Array(dropped.subtracting(nodes.map(\.cid))), releasedRecords: ops.compactMap(\.prev)))
         return (push, results)
     }
 
