@@ -14,16 +14,21 @@ import TestSupport
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
     func everySubscriberGetsEveryCommitAndTheSilentOneIsCutOff() async throws {
         // A small per-subscriber buffer so the silent one is cut off after hundreds of writes, not thousands.
-        let relay = try await RelayHarness.start { $0.firehoseBufferLimit = 64 }
+        let relay = try await RelayHarness.start { $0.firehoseBufferLimit = 16 }
         let (writer, _) = try await relay.client.createAccount("fanout.test")
         let cursor = try await relay.environment.sequencer.bounds().latest
 
         let peer = try LinePeer(script: "relay_fanout.py", arguments: [relay.baseURL, "\(Self.subscribers)", "\(cursor)"])
         #expect(try await peer.readLine(timeout: 180) == "ready")
-        #expect(relay.environment.hub.subscriberCount == Self.subscribers + 1)
+        // "ready" means every handshake is done; the server subscribes each one to the hub just after.
+        let subscribed = Date().addingTimeInterval(60)
+        while relay.environment.hub.subscriberCount < Self.subscribers + 1 {
+            try #require(Date() < subscribed, "only \(relay.environment.hub.subscriberCount) subscribers reached the hub")
+            try await Task.sleep(for: .milliseconds(20))
+        }
 
         // Write until the hub has dropped the silent subscriber, then a few more: the writer never waits on it.
-        // Records carry 16 KB so the kernel's socket buffers (megabytes, autotuned) fill within a few hundred
+        // Records carry 32 KB so the kernel's socket buffers (megabytes, autotuned) fill within a few hundred
         // events, well before the server's 30-second WebSocket ping would close the silent connection anyway.
         let started = Date()
         var cutAfter = 0
@@ -32,7 +37,7 @@ import TestSupport
         while writesAfterCut < 20 {
             let created = try await writer.procedure("com.atproto.repo.createRecord", .map([
                 "repo": .string("fanout.test"), "collection": .string("com.example.fanout"),
-                "record": .map(["n": .integer(Int64(writes)), "pad": .string(String(repeating: "x", count: 16384))]),
+                "record": .map(["n": .integer(Int64(writes)), "pad": .string(String(repeating: "x", count: 32768))]),
             ]))
             #expect(created.status == 200)
             writes += 1
