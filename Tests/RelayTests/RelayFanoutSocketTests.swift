@@ -28,8 +28,8 @@ import TestSupport
         }
 
         // Write until the hub has dropped the silent subscriber, then a few more: the writer never waits on it.
-        // Records carry 32 KB so the kernel's socket buffers (megabytes, autotuned) fill within a few hundred
-        // events, well before the server's 30-second WebSocket ping would close the silent connection anyway.
+        // The silent socket's small window and MSS (see relay_fanout.py) keep what the kernel buffers for it
+        // small, so the cut-off comes within tens of writes, far from the server's 30 s WebSocket ping timeout.
         let started = Date()
         var cutAfter = 0
         var writes = 0
@@ -37,7 +37,7 @@ import TestSupport
         while writesAfterCut < 20 {
             let created = try await writer.procedure("com.atproto.repo.createRecord", .map([
                 "repo": .string("fanout.test"), "collection": .string("com.example.fanout"),
-                "record": .map(["n": .integer(Int64(writes)), "pad": .string(String(repeating: "x", count: 32768))]),
+                "record": .map(["n": .integer(Int64(writes)), "pad": .string(String(repeating: "x", count: 4096))]),
             ]))
             #expect(created.status == 200)
             writes += 1
