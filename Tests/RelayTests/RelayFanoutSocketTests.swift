@@ -42,7 +42,10 @@ import TestSupport
             #expect(created.status == 200)
             writes += 1
             if relay.environment.hub.subscriberCount <= Self.subscribers {
-                if cutAfter == 0 { cutAfter = writes }
+                if cutAfter == 0 {
+                    cutAfter = writes
+                    peer.writeLine("cut")
+                }
                 writesAfterCut += 1
             }
             try #require(writes < 3000, "the silent subscriber was never cut off")

@@ -2,9 +2,10 @@
 
 Usage: relay_fanout.py BASE_URL SUBSCRIBERS CURSOR
 Opens SUBSCRIBERS reading connections plus one that never reads (tiny receive buffer, library
-queue of 1), all from CURSOR. Prints "ready" once every connection is open, then waits for a line
-"done LAST_SEQ" on stdin (the test's writer has finished). Each reader must reach LAST_SEQ; then
-the silent one starts reading and must find its stream ended with a ConsumerTooSlow error frame.
+queue of 1), all from CURSOR. Prints "ready" once every connection is open. On the stdin line "cut"
+(the relay has dropped the silent one) the silent one starts reading, and must find its stream
+ended with a ConsumerTooSlow error frame; on "done LAST_SEQ" (the writer has finished) each reader
+must reach LAST_SEQ.
 Prints one JSON object: per reader the #commit seqs (first reader in full, the others as "same as
 the first"), whether every frame's seq followed the previous one with no gap, and the silent
 one's commits and error.
@@ -70,12 +71,6 @@ async def main():
     tasks = [asyncio.create_task(r.run(ws)) for r, ws in zip(readers, sockets)]
     print('ready', flush=True)
 
-    line = await loop.run_in_executor(None, sys.stdin.readline)
-    last = int(line.split()[1])
-    for r in readers:
-        r.target = last
-        if r.last_seq >= last:
-            r.reached.set()
     silent = Reader()
     async def drain():
         try:
@@ -85,9 +80,18 @@ async def main():
                     break
         except ConnectionClosed:
             pass
-    # The silent one starts reading now, while the readers catch up: the server holds a closing
-    # connection open for a bounded time only (Hummingbird's close timeout), then drops what is unsent.
+
+    # "cut": the server has dropped the silent one. It starts reading at once: a closing connection is
+    # held open for a bounded time only (Hummingbird's close timeout), then what is unsent is dropped.
+    line = await loop.run_in_executor(None, sys.stdin.readline)
+    assert line.strip() == 'cut', line
     draining = asyncio.create_task(drain())
+    line = await loop.run_in_executor(None, sys.stdin.readline)
+    last = int(line.split()[1])
+    for r in readers:
+        r.target = last
+        if r.last_seq >= last:
+            r.reached.set()
     await asyncio.wait_for(asyncio.gather(*(r.reached.wait() for r in readers)), timeout=180)
     await asyncio.wait_for(draining, timeout=120)
 
