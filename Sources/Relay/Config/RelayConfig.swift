@@ -31,6 +31,10 @@ public struct RelayConfig: Sendable {
     public var crawlRetryBase: TimeInterval = 5
     /// Seconds between an escrow release request and the share being handed out (PDS_ESCROW_RELEASE_DELAY).
     public var escrowReleaseDelay: Int = 86400
+    /// Nameserver for handle TXT lookups (`PDS_DNS_RESOLVER`, `host:port`); nil means /etc/resolv.conf's.
+    public var dnsResolver: String?
+    /// Events a firehose subscriber may fall behind by before it is cut off (ConsumerTooSlow).
+    public var firehoseBufferLimit: Int = 4096
 
     /// `did:web` of this service: the audience of access tokens, as in the reference PDS.
     public var serviceDID: String { "did:web:\(hostname)" }
@@ -86,6 +90,11 @@ extension RelayConfig {
             config.crawlQuietSpell = quiet
         }
         if let base = overrides.crawlRetryBase { config.crawlRetryBase = base }
+        config.dnsResolver = overrides.dnsResolver ?? env["PDS_DNS_RESOLVER"]
+        if let limit = overrides.firehoseBufferLimit { config.firehoseBufferLimit = max(1, limit) }
+        if let resolver = config.dnsResolver, DNSServerAddress.parse(resolver) == nil {
+            throw RelayConfigError.invalid("PDS_DNS_RESOLVER", resolver)
+        }
         return config
     }
 
@@ -128,6 +137,8 @@ public struct RelayConfigOverrides: Sendable {
     public var crawlQuietSpell: TimeInterval?
     public var crawlRetryBase: TimeInterval?
     public var escrowReleaseDelay: Int?
+    public var dnsResolver: String?
+    public var firehoseBufferLimit: Int?
 
     public init() {}
 }

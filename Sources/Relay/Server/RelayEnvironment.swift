@@ -24,6 +24,8 @@ public final class RelayEnvironment: Sendable {
     public let crawlers: CrawlNotifier
     /// Escrowed wallet shares, sealed under `<data>/escrow.key` (0600), with their audit log.
     public let escrow: EscrowStore
+    /// TXT lookups for domain handles (`PDS_DNS_RESOLVER` or /etc/resolv.conf).
+    public let dns: DNSResolver
 
     public init(config: RelayConfig, logger: Logger, registrar: (any DIDRegistrar)? = nil,
                 repo: (any RepoHost)? = nil, enrollmentSettings: Enrollment.Settings? = nil) throws {
@@ -31,6 +33,7 @@ public final class RelayEnvironment: Sendable {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         self.config = config
         self.logger = logger
+        dns = DNSResolver.configured(config.dnsResolver)
         accounts = try AccountStore(path: data.appendingPathComponent("account.sqlite").path)
         auth = AuthVerifier(jwtSecret: config.jwtSecret, serviceDID: config.serviceDID, adminPassword: config.adminPassword)
         sessions = SessionIssuer(jwt: SessionJWT(secret: config.jwtSecret), serviceDID: config.serviceDID, accounts: accounts)
@@ -39,7 +42,7 @@ public final class RelayEnvironment: Sendable {
         blobs = try DiskBlobStore(root: config.blobstoreLocation)
         escrow = try EscrowStore(path: data.appendingPathComponent("escrow.sqlite").path,
                                  sealer: WrappingKey.fromKeyFile(path: data.appendingPathComponent("escrow.key").path))
-        hub = FirehoseHub()
+        hub = FirehoseHub(bufferLimit: config.firehoseBufferLimit)
         sequencer = try Sequencer(path: data.appendingPathComponent("sequencer.sqlite").path, hub: hub)
         let directory = config.publishesDIDs ? PLCDirectoryClient(baseURL: config.plcURL) : nil
         plcDirectory = directory

@@ -1,5 +1,5 @@
 extension XRPCMethods {
-    /// Handles hosted here from account.sqlite; others over HTTPS `.well-known` (no DNS TXT yet).
+    /// Handles hosted here from account.sqlite; others by DNS TXT `_atproto.<handle>`, then HTTPS `.well-known`.
     static let resolveHandle = XRPCMethod("com.atproto.identity.resolveHandle", .query) { request, env in
         struct Output: Encodable, Sendable { let did: String }
         let handle = try request.requiredParam("handle").lowercased()
@@ -10,7 +10,7 @@ extension XRPCMethods {
             return .json(Output(did: account.did))
         }
         let ours = env.config.serviceHandleDomains.contains(where: { handle.hasSuffix($0) })
-        guard !ours, let did = try await HandleResolution.resolveExternal(handle) else {
+        guard !ours, let did = try await HandleResolution.resolveExternal(handle, dns: env.dns) else {
             throw XRPCError.invalidRequest("Unable to resolve handle", name: "HandleNotFound")
         }
         return .json(Output(did: did))

@@ -10,7 +10,7 @@ extension XRPCMethods {
         guard HandleRules.isValidSyntax(handle) else { throw XRPCError.invalidRequest("Invalid handle", name: "InvalidHandle") }
         if env.config.serviceHandleDomains.contains(where: { handle.hasSuffix($0) }) {
             if let problem = HandleRules.checkServiceHandle(handle, domains: env.config.serviceHandleDomains) { throw problem }
-        } else if try await HandleResolution.resolveExternal(handle) != auth.did {
+        } else if try await HandleResolution.resolveExternal(handle, dns: env.dns) != auth.did {
             throw XRPCError.invalidRequest("External handle did not resolve to DID", name: "InvalidHandle")
         }
         do {

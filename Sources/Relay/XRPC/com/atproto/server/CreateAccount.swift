@@ -18,8 +18,12 @@ extension XRPCMethods {
         if env.config.inviteRequired, input.inviteCode == nil {
             throw XRPCError.invalidRequest("No invite code provided", name: "InvalidInviteCode")
         }
-        if let problem = HandleRules.checkServiceHandle(handle, domains: env.config.serviceHandleDomains) {
-            throw problem
+        let underOurDomains = env.config.serviceHandleDomains.contains(where: { handle.hasSuffix($0) })
+        if underOurDomains || input.did == nil || !HandleRules.isValidSyntax(handle) {
+            if let problem = HandleRules.checkServiceHandle(handle, domains: env.config.serviceHandleDomains) { throw problem }
+        } else if try await HandleResolution.resolveExternal(handle, dns: env.dns) != input.did {
+            // As the reference PDS: a domain handle of its own is only for an existing DID it already names.
+            throw XRPCError.invalidRequest("External handle did not resolve to DID", name: "InvalidHandle")
         }
         if try await env.accounts.account(handle: handle) != nil {
             throw XRPCError.invalidRequest("Handle already taken: \(handle)", name: "HandleNotAvailable")

@@ -22,7 +22,7 @@ enum ExistingDID {
         if did.hasPrefix("did:web:"), authorization == nil {
             let document: DIDDocument
             do { document = try await env.resolver.resolve(did) } catch {
-                throw XRPCError.invalidRequest("Could not resolve \(did): \(error)", name: "IncompatibleDidDoc")
+                throw XRPCError.invalidRequest("Could not resolve \(did): \(error)", name: "UnresolvableDid")
             }
             guard document.pdsEndpoint == env.config.publicURL else {
                 throw XRPCError.invalidRequest("DID document of \(did) does not name this server as its PDS", name: "IncompatibleDidDoc")

@@ -5,9 +5,7 @@ extension XRPCMethods {
         let did = try request.requiredParam("did")
         let cid = try request.requiredParam("cid")
         guard (try? CID(string: cid)) != nil else { throw XRPCError.invalidRequest("Invalid cid: \(cid)") }
-        guard try await env.accounts.account(did: did) != nil else {
-            throw XRPCError.invalidRequest("Could not find repo for DID: \(did)", name: "RepoNotFound")
-        }
+        _ = try await RepoXRPC.servedAccount(did, env: env, request: request)
         guard let found = try await env.blobs.get(did: did, cid: cid) else {
             throw XRPCError.invalidRequest("Blob not found", name: "BlobNotFound")
         }

@@ -10,7 +10,7 @@ extension XRPCMethods {
             guard let cid = try? CID(string: text) else { throw XRPCError.invalidRequest("Invalid cid: \(text)") }
             return cid
         }
-        _ = try await RepoXRPC.servedAccount(did, env: env)
+        _ = try await RepoXRPC.servedAccount(did, env: env, request: request)
         let (found, missing) = try await RepoXRPC.host(env).blocks(did: did, cids: cids)
         guard missing.isEmpty else {
             throw XRPCError.invalidRequest("Could not find cids: \(missing.map(\.string))", name: "BlockNotFound")

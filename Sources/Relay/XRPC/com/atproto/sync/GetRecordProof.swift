@@ -6,9 +6,7 @@ extension XRPCMethods {
         let did = try request.requiredParam("did")
         let collection = try request.requiredParam("collection")
         let rkey = try request.requiredParam("rkey")
-        guard try await env.accounts.account(did: did) != nil else {
-            throw XRPCError.invalidRequest("Could not find repo for DID: \(did)", name: "RepoNotFound")
-        }
+        _ = try await RepoXRPC.servedAccount(did, env: env, request: request)
         guard try await RepoXRPC.host(env).getRecord(did: did, collection: collection, rkey: rkey) != nil else {
             throw XRPCError.invalidRequest("Could not locate record: at://\(did)/\(collection)/\(rkey)", name: "RecordNotFound")
         }

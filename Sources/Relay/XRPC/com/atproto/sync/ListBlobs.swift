@@ -6,9 +6,7 @@ extension XRPCMethods {
         }
         let did = try request.requiredParam("did")
         let limit = try request.intParam("limit", default: 500, range: 1...1000)
-        guard try await env.accounts.account(did: did) != nil else {
-            throw XRPCError.invalidRequest("Could not find repo for DID: \(did)", name: "RepoNotFound")
-        }
+        _ = try await RepoXRPC.servedAccount(did, env: env, request: request)
         // `since` (a repo rev) narrows to blobs of newer commits once the repo engine is wired in.
         let cids = try await env.blobs.list(did: did, limit: limit, after: request.param("cursor"))
         return .json(Output(cursor: cids.count == limit ? cids.last : nil, cids: cids))
