@@ -8,7 +8,8 @@ import Repo
 /// `BufferedRepoStorage`; one flush, off the actor on the account's own thread, makes every commit
 /// queued by then durable in one transaction (one fsync), while the next commits are being built.
 /// Then the group's firehose events are sequenced in commit order (and made durable together, see
-/// `SequencerDeferral`), and only then are the callers answered: every acknowledged write is durable.
+/// `SequencerDeferral`, on a second thread while the next group flushes), and only then are the
+/// callers answered: every acknowledged write is durable.
 actor AccountRepo {
     typealias Sequence = @Sendable (RepoCommit) throws -> Void
     let did: String
@@ -20,6 +21,8 @@ actor AccountRepo {
     /// Serial, so flushes run one at a time and in order; its own thread, so an fsync never blocks
     /// the cooperative pool.
     private let flushQueue: DispatchQueue
+    /// Where a group waits for its firehose events to be durable (serial: groups finish in order).
+    private let sequencerQueue: DispatchQueue
 
     private struct Waiter {
         let commit: RepoCommit
@@ -36,6 +39,7 @@ actor AccountRepo {
         repo = try Repository(storage: self.storage, did: did)
         self.lookupKey = lookupKey
         flushQueue = DispatchQueue(label: "dpds.repo.flush")
+        sequencerQueue = DispatchQueue(label: "dpds.repo.sequence")
     }
 
     func apply(_ writes: [RepoWrite], swapCommit: CID?, sequence: Sequence) async throws -> RepoCommit {
@@ -147,15 +151,24 @@ actor AccountRepo {
                 answer(&group, group.map { _ in .failure(error) })
                 continue
             }
+            // Seqs are assigned here, in commit order; the sequencer's fsync for this group then runs
+            // on another thread while the next group's repo flush goes ahead (pipelined).
             let deferral = SequencerDeferral()
             results = Sequencer.$deferral.withValue(deferral) {
                 group.map { w in Result { try w.sequence?(w.commit); return w.commit } }
             }
-            if !deferral.isEmpty {
-                do { try await io { try deferral.waitDurable() } }
-                catch { results = results.map { $0.flatMap { _ in .failure(error) } } }
+            let continuations = group.map(\.done)
+            group = []
+            if deferral.isEmpty {
+                for (done, result) in zip(continuations, results) { done.resume(with: result) }
+                continue
             }
-            answer(&group, results)
+            let answered = results
+            sequencerQueue.async {
+                var final = answered
+                do { try deferral.waitDurable() } catch { final = final.map { $0.flatMap { _ in .failure(error) } } }
+                for (done, result) in zip(continuations, final) { done.resume(with: result) }
+            }
         }
         flushing = false
     }
