@@ -96,6 +96,9 @@ public final class Sequencer: @unchecked Sendable {
             condition.unlock()
             var failure: Error?
             do { try write(batch) } catch { failure = error }
+            // Published outside the lock (sequence() callers keep queueing) but before `writing` is
+            // cleared, so no later batch can overtake this one on its way to subscribers.
+            if failure == nil { hub.publish(batch.map(\.event)) }
             condition.lock()
             writing = false
             defer { condition.broadcast() }
@@ -107,7 +110,6 @@ public final class Sequencer: @unchecked Sendable {
                 throw failure
             }
             if let last = batch.last { durableSeq = last.event.seq }
-            for p in batch { hub.publish(p.event) }
         }
     }
 
