@@ -55,30 +55,36 @@ struct RelayBench: AsyncParsableCommand {
         print(String(format: "RSS under load: now %.1f MiB, peak %.1f MiB", residentMiB().now, residentMiB().peak))
 
         for n in subscribers {
-            try await fanOut(env: env, url: url, subscribers: n, accounts: Array(accounts.prefix(16)), dir: dir.path)
+            try await fanOut(env: env, port: port, url: url, subscribers: n, accounts: Array(accounts.prefix(16)), dir: dir.path)
         }
         print(String(format: "RSS after fan-out: now %.1f MiB, peak %.1f MiB", residentMiB().now, residentMiB().peak))
         await shutdown.trigger()
         _ = await serverTask.result
     }
 
-    /// `n` live subscribers (each a FirehoseSession, the code a WebSocket connection runs, with its
-    /// frames counted instead of written to a socket) while wrk writes with 16 clients.
-    func fanOut(env: RelayEnvironment, url: String, subscribers n: Int, accounts: [(String, String)], dir: String) async throws {
-        let counters = (0..<n).map { _ in Counter() }
-        let session = FirehoseSession(sequencer: env.sequencer, hub: env.hub)
+    /// `n` live subscribers, each its own WebSocket connection to subscribeRepos over loopback,
+    /// while wrk writes with 16 clients; then waits (at most 120 s) until each has every event.
+    func fanOut(env: RelayEnvironment, port: Int, url: String, subscribers n: Int, accounts: [(String, String)], dir: String) async throws {
         let start = try await env.sequencer.bounds().latest
-        let tasks = counters.map { counter in
-            Task { try await session.run(cursor: start) { _ in counter.add() } }
-        }
+        let sockets = try WebSocketSubscribers(port: port, cursor: start, count: n)
+        let deadline0 = Date().addingTimeInterval(60)
+        while env.hub.subscriberCount < n && Date() < deadline0 { try await Task.sleep(for: .milliseconds(20)) }
         let run = try WrkRun.createRecords(url: url, clients: 16, accounts: accounts, seconds: seconds, workDir: dir)
-        let sequenced = Int(try await env.sequencer.bounds().latest - start)
+        // Writes wrk left in flight when it stopped may still be sequenced: count against the final seq.
+        var sequenced = Int(try await env.sequencer.bounds().latest - start)
         let deadline = Date().addingTimeInterval(120)
-        while counters.contains(where: { $0.value < sequenced }) && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        let complete = counters.filter { $0.value == sequenced }.count
-        for task in tasks { task.cancel() }
-        print(String(format: "fan-out %5d subscribers: writer %.0f writes/s (p99 %.2f ms), %d events, %d/%d subscribers received every one",
-                     n, run.perSecond, run.p99ms, sequenced, complete, n))
+        while Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            let latest = Int(try await env.sequencer.bounds().latest - start)
+            if latest == sequenced && !sockets.counts.contains(where: { $0 < sequenced }) { break }
+            sequenced = latest
+        }
+        let complete = sockets.counts.filter { $0 == sequenced }.count
+        if complete < n { print("fan-out: counts min \(sockets.counts.min() ?? 0) max \(sockets.counts.max() ?? 0) of \(sequenced)") }
+        let cut = sockets.closedCount
+        sockets.stop()
+        print(String(format: "fan-out %5d WebSocket subscribers: writer %.0f writes/s (p99 %.2f ms), %d events, %d/%d subscribers received every one, %d cut off",
+                     n, run.perSecond, run.p99ms, sequenced, complete, n, cut))
     }
 
     static func createAccount(_ url: String, _ handle: String) async throws -> (String, String) {
@@ -92,12 +98,4 @@ struct RelayBench: AsyncParsableCommand {
         }
         return (did, jwt)
     }
-}
-
-/// One subscriber's received-frame count.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func add() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

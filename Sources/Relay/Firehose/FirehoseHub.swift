@@ -39,12 +39,19 @@ public final class FirehoseHub: Sendable {
 
     public var subscriberCount: Int { subscribers.withLock { $0.count } }
 
-    func publish(_ event: SequencedEvent) {
+    func publish(_ event: SequencedEvent) { publish([event]) }
+
+    /// A batch in seq order: the subscriber list is copied once for all of it.
+    func publish(_ events: [SequencedEvent]) {
+        guard !events.isEmpty else { return }
         let current = subscribers.withLock { Array($0.values) }
         for subscription in current {
-            if case .dropped = subscription.continuation.yield(event) {
-                subscription.markCut()
-                subscription.continuation.finish()
+            for event in events {
+                if case .dropped = subscription.continuation.yield(event) {
+                    subscription.markCut()
+                    subscription.continuation.finish()
+                    break
+                }
             }
         }
     }

@@ -2,26 +2,49 @@ import Foundation
 import Protocol
 import Repo
 
-/// One account's repo: the engine's single writer for it. An actor per account, so one account's
-/// commits are serialised while different accounts commit in parallel.
+/// One account's repo: the engine's single writer for it, with group commit. An actor per account,
+/// so one account's commits are built one at a time (each on the previous one's head, swap checks
+/// included) while different accounts commit in parallel. A built commit is queued in
+/// `BufferedRepoStorage`; one flush, off the actor on the account's own thread, makes every commit
+/// queued by then durable in one transaction (one fsync), while the next commits are being built.
+/// Then the group's firehose events are sequenced in commit order (and made durable together, see
+/// `SequencerDeferral`, on a second thread while the next group flushes), and only then are the
+/// callers answered: every acknowledged write is durable.
 actor AccountRepo {
+    typealias Sequence = @Sendable (RepoCommit) throws -> Void
     let did: String
-    let repo: Repository
-    let storage: SQLiteRepoStorage
+    private(set) var repo: Repository
+    let storage: BufferedRepoStorage
     private let lookupKey: EngineRepoHost.KeyLookup
     /// Fetched (and unsealed) once: every commit needs it.
     private var cachedKey: (any SigningKey)?
+    /// Serial, so flushes run one at a time and in order; its own thread, so an fsync never blocks
+    /// the cooperative pool.
+    private let flushQueue: DispatchQueue
+    /// Where a group waits for its firehose events to be durable (serial: groups finish in order).
+    private let sequencerQueue: DispatchQueue
 
-    init(did: String, repo: Repository, storage: SQLiteRepoStorage, lookupKey: @escaping EngineRepoHost.KeyLookup) {
+    private struct Waiter {
+        let commit: RepoCommit
+        let sequence: Sequence?
+        let done: CheckedContinuation<RepoCommit, Error>
+    }
+    /// Built commits waiting for the next flush, in commit order.
+    private var waiting: [Waiter] = []
+    private var flushing = false
+
+    init(did: String, storage: SQLiteRepoStorage, lookupKey: @escaping EngineRepoHost.KeyLookup) throws {
         self.did = did
-        self.repo = repo
-        self.storage = storage
+        self.storage = BufferedRepoStorage(base: storage)
+        repo = try Repository(storage: self.storage, did: did)
         self.lookupKey = lookupKey
+        flushQueue = DispatchQueue(label: "dpds.repo.flush")
+        sequencerQueue = DispatchQueue(label: "dpds.repo.sequence")
     }
 
-    func apply(_ writes: [RepoWrite], swapCommit: CID?, sequence: @Sendable (RepoCommit) throws -> Void) async throws -> RepoCommit {
-        // The only suspension point comes first: the actor may interleave calls across an await, and
-        // the swap checks below must see the same head the commit is built on.
+    func apply(_ writes: [RepoWrite], swapCommit: CID?, sequence: Sequence) async throws -> RepoCommit {
+        // The only suspension point before the commit is built comes first: the actor may interleave
+        // calls across an await, and the swap checks below must see the same head the commit is built on.
         let key = try await signingKey()
         if let swapCommit, repo.head?.commit != swapCommit {
             throw RepoHostError.invalidSwap("Commit was at \(repo.head?.commit.description ?? "none")")
@@ -47,12 +70,16 @@ actor AccountRepo {
             }
         }
         let result = try commit(engineWrites, key: key, blobs: blobs)
-        try sequence(result)
-        return result
+        // `sequence` is only held while this call is suspended below (the flush loop drops it before
+        // answering), so it need not escape.
+        return try await withoutActuallyEscaping(sequence) { sequence in
+            try await durable(result, sequence: sequence)
+        }
     }
 
     func createGenesis() async throws -> RepoCommit {
-        try commit([], key: try await signingKey(), blobs: [])
+        let result = try commit([], key: try await signingKey(), blobs: [])
+        return try await durable(result, sequence: nil)
     }
 
     private func checkSwap(_ collection: String, _ rkey: String, _ swap: CID?) throws {
@@ -70,6 +97,7 @@ actor AccountRepo {
         return key
     }
 
+    /// Builds and signs the commit and queues its storage write (not yet durable).
     private func commit(_ writes: [RecordWrite], key: any SigningKey, blobs: [CID]) throws -> RepoCommit {
         let before = repo.head
         let prepared = try repo.prepare(writes)
@@ -85,6 +113,78 @@ actor AccountRepo {
         for cid in blobs where !unique.contains(cid) { unique.append(cid) }
         return RepoCommit(did: did, cid: block.cid, rev: signed.rev, since: before?.rev,
                           prevData: before?.data, blocks: car, ops: ops, blobs: unique)
+    }
+
+    // MARK: group commit
+
+    private func durable(_ commit: RepoCommit, sequence: Sequence?) async throws -> RepoCommit {
+        try await withCheckedThrowingContinuation { done in
+            waiting.append(Waiter(commit: commit, sequence: sequence, done: done))
+            if !flushing {
+                flushing = true
+                Task { await self.flushLoop() }
+            }
+        }
+    }
+
+    private func io<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { done in
+            flushQueue.async { done.resume(with: Result { try work() }) }
+        }
+    }
+
+    /// One group per turn: everything built since the last flush.
+    private func flushLoop() async {
+        while !waiting.isEmpty {
+            var group = waiting
+            waiting = []
+            var results: [Result<RepoCommit, Error>]
+            let storage = self.storage
+            do {
+                try await io { try storage.flush() }
+            } catch {
+                // This group's commits, and any built on them since, are lost: start again from SQLite.
+                group += waiting
+                waiting = []
+                storage.discard()
+                do { repo = try Repository(storage: storage, did: did) } catch {}
+                answer(&group, group.map { _ in .failure(error) })
+                continue
+            }
+            // Seqs are assigned here, in commit order; the sequencer's fsync for this group then runs
+            // on another thread while the next group's repo flush goes ahead (pipelined).
+            let deferral = SequencerDeferral()
+            results = Sequencer.$deferral.withValue(deferral) {
+                group.map { w in Result { try w.sequence?(w.commit); return w.commit } }
+            }
+            let continuations = group.map(\.done)
+            group = []
+            if deferral.isEmpty {
+                for (done, result) in zip(continuations, results) { done.resume(with: result) }
+                continue
+            }
+            let answered = results
+            sequencerQueue.async {
+                var final = answered
+                do { try deferral.waitDurable() } catch { final = final.map { $0.flatMap { _ in .failure(error) } } }
+                for (done, result) in zip(continuations, final) { done.resume(with: result) }
+            }
+        }
+        flushing = false
+    }
+
+    /// Drops the waiters (and the `sequence` closures they hold) before resuming them.
+    private func answer(_ group: inout [Waiter], _ results: [Result<RepoCommit, Error>]) {
+        let continuations = group.map(\.done)
+        group = []
+        for (done, result) in zip(continuations, results) { done.resume(with: result) }
+    }
+
+    /// Writes every queued commit, so SQLite holds everything the in-memory head refers to; the
+    /// caller reads with no suspension in between.
+    private func settle() async throws {
+        let storage = self.storage
+        while storage.queuedCount > 0 { try await io { try storage.flush() } }
     }
 
     // MARK: reads
@@ -107,15 +207,18 @@ actor AccountRepo {
 
     func head() -> RepoHead? { repo.head }
 
-    func blocks(_ cids: [CID]) throws -> (found: [(cid: CID, bytes: [UInt8])], missing: [CID]) {
-        try RepoReads.blocks(cids, in: storage)
+    func blocks(_ cids: [CID]) async throws -> (found: [(cid: CID, bytes: [UInt8])], missing: [CID]) {
+        try await settle()
+        return try RepoReads.blocks(cids, in: storage.base)
     }
 
-    func recordProof(collection: String, rkey: String) throws -> [UInt8] {
-        try RepoReads.recordProof(repo, storage, collection: collection, rkey: rkey)
+    func recordProof(collection: String, rkey: String) async throws -> [UInt8] {
+        try await settle()
+        return try RepoReads.recordProof(repo, storage.base, collection: collection, rkey: rkey)
     }
 
-    func exportCAR(since: String?) throws -> [UInt8] {
+    func exportCAR(since: String?) async throws -> [UInt8] {
+        try await settle()
         var out: [UInt8] = []
         try repo.exportCAR(since: since) { out.append(contentsOf: $0) }
         return out

@@ -5,7 +5,8 @@ import Synchronization
 
 /// `RepoHost` over the real repo engine: one SQLite store per account under `directory`, commits
 /// signed with the account's key. Each account's repo is its own actor (`AccountRepo`): one
-/// account's writes are serialised, different accounts commit in parallel.
+/// account's writes are built one at a time and share fsyncs (group commit), different accounts
+/// commit in parallel.
 public final class EngineRepoHost: RepoHost {
     public typealias KeyLookup = @Sendable (_ did: String) async throws -> (any SigningKey)?
 
@@ -32,9 +33,8 @@ public final class EngineRepoHost: RepoHost {
             let file = path(did)
             guard create || FileManager.default.fileExists(atPath: file) else { throw RepoHostError.repoNotFound }
             let storage = try SQLiteRepoStorage(path: file)
-            let repo = try Repository(storage: storage, did: did)
-            if !create, repo.head == nil { throw RepoHostError.repoNotFound }
-            let account = AccountRepo(did: did, repo: repo, storage: storage, lookupKey: signingKey)
+            if !create, try storage.head() == nil { throw RepoHostError.repoNotFound }
+            let account = try AccountRepo(did: did, storage: storage, lookupKey: signingKey)
             open[did] = account
             return account
         }

@@ -6,11 +6,30 @@ import Synchronization
 /// sequencer.sqlite, table `repo_seq`: every event the firehose emits, under a seq that strictly
 /// increases, has no gaps and is never reused across restarts (AUTOINCREMENT keeps its high-water
 /// mark in `sqlite_sequence`; a network relay that saw seq go backwards would drop this host).
-public final class Sequencer: Sendable {
+///
+/// Group commit: `sequence` assigns the seq and queues the event at once; whoever then waits for
+/// durability while no write is under way writes everything queued in one transaction (one fsync)
+/// and publishes it, in seq order, to live subscribers; the others wait for that write. Events of
+/// concurrent writers (other accounts, a whole `AccountRepo` group) so share an fsync. A caller
+/// returns only once its event is durable, unless it runs under a `SequencerDeferral`, which then
+/// waits for all its events at once.
+public final class Sequencer: @unchecked Sendable {
+    // @unchecked: every `var` below is guarded by `condition`.
     private let db: DatabasePool
     private let hub: FirehoseHub
-    /// Held across insert-and-publish so live subscribers see events in seq order.
-    private let order = Mutex(())
+    /// Set by an `AccountRepo` flush: `sequence` then queues without waiting.
+    @TaskLocal static var deferral: SequencerDeferral?
+
+    private struct Pending { var event: SequencedEvent; var time: String }
+    private let condition = NSCondition()
+    private var nextSeq: Int64
+    private var queue: [Pending] = []
+    private var durableSeq: Int64
+    private var writing = false
+    /// Bumped when a write fails: its events, and every one queued after them, are dropped and
+    /// their seqs handed out again, so seq stays gap-free. `lostFrom[e]` is the first seq epoch `e` lost.
+    private var epoch = 0
+    private var lostFrom: [Int: Int64] = [:]
 
     public init(path: String, hub: FirehoseHub) throws {
         db = try DatabasePool(path: path)
@@ -30,28 +49,79 @@ public final class Sequencer: Sendable {
                 """)
         }
         try migrator.migrate(db)
+        durableSeq = try db.read { db in
+            try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'repo_seq'") ?? 0
+        }
+        nextSeq = durableSeq + 1
     }
 
-    /// Assigns the next seq, stores the frame durably, then hands it to live subscribers.
-    /// `body` gets `seq` and `time` filled in here.
+    /// Assigns the next seq and queues the frame; returns once it is durable and handed to live
+    /// subscribers (under a `SequencerDeferral`: at once, the deferral waits). `body` gets `seq`
+    /// and `time` filled in here.
     @discardableResult
     public func sequence(did: String, type: String, body: [String: DataValue]) throws -> SequencedEvent {
-        try order.withLock { _ in
-            let time = Timestamp.now()
-            let event = try db.write { db -> SequencedEvent in
-                let last = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'repo_seq'") ?? 0
-                let seq = last + 1
-                var full = body
-                full["seq"] = .integer(seq)
-                full["time"] = .string(time)
-                let frame = FirehoseFrame.message(type: type, body: .map(full))
-                try db.execute(sql: """
-                    INSERT INTO repo_seq (seq, did, eventType, event, sequencedAt) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [seq, did, type, Data(frame), time])
-                return SequencedEvent(seq: seq, did: did, type: type, frame: frame)
+        let time = Timestamp.now()
+        var full = body
+        full["time"] = .string(time)
+        condition.lock()
+        let seq = nextSeq
+        nextSeq += 1
+        full["seq"] = .integer(seq)
+        let event = SequencedEvent(seq: seq, did: did, type: type, frame: FirehoseFrame.message(type: type, body: .map(full)))
+        queue.append(Pending(event: event, time: time))
+        let mine = epoch
+        condition.unlock()
+        if let deferral = Self.deferral {
+            deferral.add(self, seq: seq, epoch: mine)
+        } else {
+            try waitDurable(seq, epoch: mine)
+        }
+        return event
+    }
+
+    /// Returns once `seq` (queued in `epoch`) is durable and published; throws if its write failed.
+    func waitDurable(_ seq: Int64, epoch mine: Int) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if mine != epoch {
+                if let lost = lostFrom[mine], seq >= lost { throw SequencerError.eventLost }
+                return
             }
-            hub.publish(event)
-            return event
+            if durableSeq >= seq { return }
+            if writing { condition.wait(); continue }
+            writing = true
+            let batch = queue
+            queue = []
+            condition.unlock()
+            var failure: Error?
+            do { try write(batch) } catch { failure = error }
+            // Published outside the lock (sequence() callers keep queueing) but before `writing` is
+            // cleared, so no later batch can overtake this one on its way to subscribers.
+            if failure == nil { hub.publish(batch.map(\.event)) }
+            condition.lock()
+            writing = false
+            defer { condition.broadcast() }
+            if let failure {
+                lostFrom[epoch] = batch.first?.event.seq ?? seq
+                epoch += 1
+                queue = []
+                nextSeq = durableSeq + 1
+                throw failure
+            }
+            if let last = batch.last { durableSeq = last.event.seq }
+        }
+    }
+
+    private func write(_ batch: [Pending]) throws {
+        guard !batch.isEmpty else { return }
+        try db.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO repo_seq (seq, did, eventType, event, sequencedAt) VALUES (?, ?, ?, ?, ?)
+                """)
+            for p in batch {
+                try insert.execute(arguments: [p.event.seq, p.event.did, p.event.type, Data(p.event.frame), p.time])
+            }
         }
     }
 

@@ -47,7 +47,7 @@ enum RepoXRPC {
         var named: [String] = []
         for case let .create(_, _, value) in writes { named += BlobRefs.find(in: value).map(\.string) }
         for case let .update(_, _, value, _) in writes { named += BlobRefs.find(in: value).map(\.string) }
-        if let missing = try await env.blobs.missing(did: did, cids: named).first {
+        if !named.isEmpty, let missing = try await env.blobs.missing(did: did, cids: named).first {
             throw XRPCError.invalidRequest("Could not find blob: \(missing)", name: "BlobNotFound")
         }
         let commit = try await host(env).apply(did: did, writes: writes, swapCommit: swapCommit) { try env.sequencer.commitEvent($0) }
@@ -55,6 +55,9 @@ enum RepoXRPC {
         for write in writes {
             switch write {
             case .create(let c, let r, let value), .update(let c, let r, let value, _):
+                // A new record without blobs has no references to set (a deleted one's were dropped):
+                // skipping it spares every plain post a write transaction on the blob database.
+                if case .create = write, BlobRefs.find(in: value).isEmpty { continue }
                 try await env.blobs.setReferences(did: did, recordURI: uri(did, c, r), cids: BlobRefs.find(in: value).map(\.string))
             case .delete(let c, let r, _):
                 try await env.blobs.unreference(did: did, recordURI: uri(did, c, r))
