@@ -136,21 +136,32 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     }
 
     /// Export's fast path: the stored bytes without parsing or copying into Swift arrays.
-    /// A full export scans the table in storage order.
-    /// Sweeps first, so an export holds only blocks of the current tree.
+    /// A full export scans the table in storage order. Blocks the next sweep would delete are
+    /// skipped rather than swept first, so an export holds only blocks of the current tree and
+    /// never waits on thousands of deletes.
     public func forEachRawBlock(since: String?, _ body: (_ cid: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws {
-        if try db.read({ _ in garbageCount > 0 }) { try sweep() }
         try db.read { db in
+            let dead = try deadBlockIDs(db)
             let rows = since == nil
-                ? try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks")
-                : try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks WHERE rev > ? ORDER BY rev", arguments: [since])
+                ? try Row.fetchCursor(db, sql: "SELECT id, cid, bytes FROM blocks")
+                : try Row.fetchCursor(db, sql: "SELECT id, cid, bytes FROM blocks WHERE rev > ? ORDER BY rev", arguments: [since])
             while let row = try rows.next() {
-                try row.withUnsafeData(atIndex: 0) { cid in
-                    try row.withUnsafeData(atIndex: 1) { bytes in
+                if !dead.isEmpty, dead.contains(row[0]) { continue }
+                try row.withUnsafeData(atIndex: 1) { cid in
+                    try row.withUnsafeData(atIndex: 2) { bytes in
                         try (cid ?? Data()).withUnsafeBytes { c in try (bytes ?? Data()).withUnsafeBytes { b in try body(c, b) } }
                     }
                 }
             }
         }
+    }
+
+    /// The rows `sweep()` would delete now (same condition), read without deleting them.
+    private func deadBlockIDs(_ db: Database) throws -> Set<Int64> {
+        guard garbageCount > 0 else { return [] }
+        return Set(try Int64.fetchAll(db, sql: """
+            SELECT b.id FROM garbage g JOIN blocks b ON b.cid = g.cid
+                WHERE b.rev <= g.rev AND (g.record = 0 OR g.cid NOT IN (SELECT cid FROM records))
+            """))
     }
 }
