@@ -72,11 +72,14 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         guard let last = batch.last else { return }
         let net = NetBatch(batch)
         let full: Bool = try db.write { db in
-            let put = try db.cachedStatement(sql:
-                "INSERT INTO blocks (cid, rev, bytes) VALUES (?, ?, ?) ON CONFLICT(cid) DO UPDATE SET rev = excluded.rev")
-            for (b, rev) in net.puts { try put.execute(arguments: [Data(b.cid.bytes), rev, Data(b.bytes)]) }
-            let trash = try db.cachedStatement(sql: "INSERT INTO garbage (cid, rev, record) VALUES (?, ?, ?)")
-            for g in net.garbage { try trash.execute(arguments: [Data(g.cid.bytes), g.rev, g.record]) }
+            try MultiRowInsert.blocks.run(db, count: net.puts.count) { i in
+                let (b, rev) = net.puts[i]
+                return [Data(b.cid.bytes), rev, Data(b.bytes)]
+            }
+            try MultiRowInsert.garbage.run(db, count: net.garbage.count) { i in
+                let g = net.garbage[i]
+                return [Data(g.cid.bytes), g.rev, g.record]
+            }
             let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO records (collection, rkey, cid) VALUES (?, ?, ?)")
             let remove = try db.cachedStatement(sql: "DELETE FROM records WHERE collection = ? AND rkey = ?")
             for w in batch {
