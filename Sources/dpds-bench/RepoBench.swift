@@ -50,12 +50,15 @@ struct RepoBench: AsyncParsableCommand {
         try repo.commit(seed, sign: key.sign)
         let loadS = now() - t
         t = now()
+        var cpu = cpuSeconds()
         for i in 0..<commits {
             try repo.commit([.create(collection: "app.bsky.feed.like", rkey: String(format: "3m%011d", i), record: Self.record(records + i))], sign: key.sign)
         }
         let commitS = now() - t
+        let commitCPU = cpuSeconds() - cpu
         // Group commit: 16 single-record commits, each signed, sharing one transaction and fsync.
         t = now()
+        cpu = cpuSeconds()
         let groupSize = group
         for g in 0..<(commits / groupSize) {
             let groups: [[RecordWrite]] = (0..<groupSize).map { j in
@@ -65,10 +68,12 @@ struct RepoBench: AsyncParsableCommand {
             try repo.commitGroup(groups, sign: key.sign)
         }
         let groupS = now() - t
+        let groupCPU = cpuSeconds() - cpu
         // Concurrent writers through the group committer: each awaits its own durable commit.
         let committer = GroupCommitter(repository: repo, sign: { try key.sign($0) })
         let perWriter = commits / writers
         t = now()
+        cpu = cpuSeconds()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             for w in 0..<writers {
                 tasks.addTask {
@@ -82,6 +87,7 @@ struct RepoBench: AsyncParsableCommand {
             try await tasks.waitForAll()
         }
         let committerS = now() - t
+        let committerCPU = cpuSeconds() - cpu
         let (groupsWritten, committed) = committer.counts
         committer.close()  // hands `repo` back for the export below
 
@@ -116,6 +122,13 @@ struct RepoBench: AsyncParsableCommand {
         t = now()
         try repo.exportCAR { bytes += $0.count }
         let exportS = now() - t
+        // Again, with nothing left to sweep: the streaming rate alone.
+        var bytes2 = 0
+        t = now()
+        cpu = cpuSeconds()
+        try repo.exportCAR { bytes2 += $0.count }
+        let export2S = now() - t
+        let export2CPU = cpuSeconds() - cpu
         let peakTotal = peakRSSMB()
 
         // 4. atmst on the same shape.
@@ -126,15 +139,20 @@ struct RepoBench: AsyncParsableCommand {
         print(String(format: "build %d records, root CID after every insert:  %8.0f inserts/s", perInsertN, Double(perInsertN) / perInsertS))
         print(String(format: "memory: tree growth %.1f MB; process peak RSS after build %.1f MB (end of run %.1f MB)", buildRSS, peakAfterBuild, peakTotal))
         print(String(format: "store %d records in one commit:                  %8.2f s", records, loadS))
-        print(String(format: "single-record signed durable commits:              %8.0f commits/s (%.0f µs each)", Double(commits) / commitS, commitS / Double(commits) * 1e6))
-        print(String(format: "same, group commit of %d (one fsync per group):     %8.0f commits/s", groupSize, Double(commits / groupSize * groupSize) / groupS))
-        print(String(format: "same, %d concurrent writers, group committer:       %8.0f commits/s (mean group %.1f; each durable before it returns)",
-                     writers, Double(committed) / committerS, Double(committed) / Double(max(1, groupsWritten))))
+        print(String(format: "single-record signed durable commits:              %8.0f commits/s (%.0f µs each; CPU %.0f µs each)",
+                     Double(commits) / commitS, commitS / Double(commits) * 1e6, commitCPU / Double(commits) * 1e6))
+        print(String(format: "same, group commit of %d (one fsync per group):     %8.0f commits/s (CPU %.0f µs each)",
+                     groupSize, Double(commits / groupSize * groupSize) / groupS, groupCPU / Double(commits / groupSize * groupSize) * 1e6))
+        print(String(format: "same, %d concurrent writers, group committer:       %8.0f commits/s (mean group %.1f; each durable before it returns; CPU %.0f µs each)",
+                     writers, Double(committed) / committerS, Double(committed) / Double(max(1, groupsWritten)), committerCPU / Double(max(1, committed)) * 1e6))
+        print(String(format: "  one core's worth: %.0f single, %.0f grouped by %d, %.0f through the group committer (commits per CPU-second)",
+                     Double(commits) / commitCPU, Double(commits / groupSize * groupSize) / groupCPU, groupSize, Double(committed) / committerCPU))
         print(String(format: "same, no fsync (synchronous=OFF, NOT durable):     %8.0f commits/s (%.0f µs each: MST + sign + SQLite)", Double(commits) / bareS, bareS / Double(commits) * 1e6))
         print(String(format: "  per commit: MST+encode+hash %.0f µs, K-256 sign %.0f µs, SQLite transaction %.0f µs",
                      split.prepare / Double(commits) * 1e6, split.sign / Double(commits) * 1e6, split.apply / Double(commits) * 1e6))
         print(String(format: "this machine now: fdatasync median %.0f µs, p90 %.0f µs", fsyncs[100] * 1e6, fsyncs[180] * 1e6))
-        print(String(format: "CAR export:                                        %8.1f MB/s (%.1f MB)", Double(bytes) / 1e6 / exportS, Double(bytes) / 1e6))
+        print(String(format: "CAR export:                                        %8.1f MB/s (%.1f MB); again right after: %.1f MB/s (%.1f MB per CPU-second)",
+                     Double(bytes) / 1e6 / exportS, Double(bytes) / 1e6, Double(bytes2) / 1e6 / export2S, Double(bytes2) / 1e6 / export2CPU))
         print("root \(rootCID.text)")
         if let p = peer {
             let theirBuild = p["build_per_s"] ?? 0, theirCommits = p["commits_per_s"] ?? 0, theirRSS = p["peak_rss_mb"] ?? 0
@@ -157,6 +175,19 @@ struct RepoBench: AsyncParsableCommand {
     }
 
     func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// User plus system CPU time of this process: the per-commit cost on one core, which the
+    /// machine's load does not inflate the way it inflates wall time.
+    func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        let t = { (v: timeval) in Double(v.tv_sec) + Double(v.tv_usec) / 1e6 }
+        return t(usage.ru_utime) + t(usage.ru_stime)
+    }
 
     func peakRSSMB() -> Double {
         var usage = rusage()

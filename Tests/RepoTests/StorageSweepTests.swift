@@ -35,6 +35,58 @@ import Testing
         try? FileManager.default.removeItem(atPath: dir)
     }
 
+    func garbageRows(_ s: SQLiteRepoStorage) throws -> Int { try s.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM garbage") ?? 0 } }
+
+    /// Export leaves out what the sweep would delete, without sweeping (an export never waits on
+    /// deletes), and holds exactly the current tree's blocks.
+    @Test func exportSkipsGarbageWithoutSweeping() throws {
+        let dir = tempDir()
+        let storage = try SQLiteRepoStorage(path: dir + "/e.sqlite")
+        let repo = try Repository(storage: storage, did: "did:example:e")
+        for i in 0..<30 { try repo.commit([.create(collection: "com.example.e", rkey: "k\(i)", record: record("v\(i)"))], sign: fakeSignature) }
+        try repo.commitGroup([
+            [.update(collection: "com.example.e", rkey: "k1", record: record("w1"))],
+            [.delete(collection: "com.example.e", rkey: "k2")],
+            [.create(collection: "com.example.e", rkey: "twin", record: record("v4"))],
+            [.delete(collection: "com.example.e", rkey: "k4")],
+        ], sign: fakeSignature)
+        let garbage = try garbageRows(storage)
+        #expect(garbage > 0)
+        let car = try exportAll(repo)
+        let summary = try RepoVerifier.verify(car: car, signature: nil)
+        #expect(summary.records.count == 29)
+        let (_, blocks) = try CARReader.load(car)
+        #expect(blocks.count == 1 + summary.nodes.count + Set(summary.records.map(\.cid)).count)
+        #expect(blocks[CID.compute(.dagCBOR, record("v1"))] == nil)
+        #expect(blocks[CID.compute(.dagCBOR, record("v2"))] == nil)
+        #expect(blocks[CID.compute(.dagCBOR, record("v4"))] != nil)
+        #expect(try garbageRows(storage) == garbage)
+        // The sweep then deletes exactly what the export left out.
+        try storage.sweep()
+        #expect(try storedBlocks(storage) == blocks.count)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// A group's intermediate nodes (put by one commit, removed by a later one) are never written
+    /// and need no garbage row; the store still ends with exactly the tree after a sweep.
+    @Test func groupIntermediatesLeaveNoGarbageRows() throws {
+        let dir = tempDir()
+        let storage = try SQLiteRepoStorage(path: dir + "/g.sqlite")
+        let repo = try Repository(storage: storage, did: "did:example:g")
+        for i in 0..<20 { try repo.commit([.create(collection: "com.example.g", rkey: "k\(i)", record: record("v\(i)"))], sign: fakeSignature) }
+        try storage.sweep()
+        let groups: [[RecordWrite]] = (0..<16).map { [.create(collection: "com.example.g", rkey: "n\($0)", record: record("n\($0)"))] }
+        try repo.commitGroup(groups, sign: fakeSignature)
+        // Each commit's removals include the previous commit block and root: at most the first
+        // commit's removals plus what reached nodes older than the group stay as rows.
+        #expect(try garbageRows(storage) < 16 * 2)
+        try storage.sweep()
+        let summary = try RepoVerifier.verify(car: try exportAll(repo), signature: nil)
+        #expect(summary.records.count == 36)
+        #expect(try storedBlocks(storage) == 1 + summary.nodes.count + Set(summary.records.map(\.cid)).count)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
     @Test func firstLayoutIsMigrated() throws {
         let dir = tempDir()
         let path = dir + "/old.sqlite"

@@ -38,7 +38,22 @@ public struct CID: Hashable, Sendable, Comparable {
         return out
     }
 
-    public static func < (a: CID, b: CID) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    /// Binary order without building either binary form: both codecs are one-byte varints right
+    /// after the same version byte, and everything after the codec up to the digest is the same.
+    public static func < (a: CID, b: CID) -> Bool {
+        if a.codec != b.codec { return a.codec.rawValue < b.codec.rawValue }
+        return a.digest.lexicographicallyPrecedes(b.digest)
+    }
+
+    /// The digest is already uniformly random: its first 8 bytes are as good a hash as all 32,
+    /// and feeding one word to the hasher instead of 32 bytes one by one matters in the
+    /// dictionaries and sets a commit builds.
+    public func hash(into hasher: inout Hasher) {
+        var word: UInt64 = 0
+        for i in 0..<8 { word = word << 8 | UInt64(digest[i]) }
+        hasher.combine(word)
+        hasher.combine(codec)
+    }
 }
 
 import struct Foundation.Data

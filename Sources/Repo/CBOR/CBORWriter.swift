@@ -37,7 +37,9 @@ struct CBORWriter {
     /// Tag 42 around the binary CID with its 0x00 multibase prefix, as DAG-CBOR requires.
     /// Written field by field: repo CIDs are always v1, one-byte codec, sha2-256.
     mutating func link(_ cid: CID) {
-        bytes.append(contentsOf: [0xd8, 42, 0x58, 37, 0x00, 0x01, UInt8(cid.codec.rawValue), CID.sha256Code, 32])
+        // Byte by byte: an array literal here would allocate on every link of every node.
+        bytes.append(0xd8); bytes.append(42); bytes.append(0x58); bytes.append(37); bytes.append(0x00); bytes.append(0x01)
+        bytes.append(UInt8(cid.codec.rawValue)); bytes.append(CID.sha256Code); bytes.append(32)
         bytes.append(contentsOf: cid.digest)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Protocol
 
 /// A link to a subtree: either still in the block store (by CID) or loaded and possibly modified.
@@ -36,9 +37,21 @@ final class MSTNode {
         var lo = 0, hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if entries[mid].key.lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
+            if MSTNode.less(entries[mid].key, key) { lo = mid + 1 } else { hi = mid }
         }
         return lo
+    }
+
+    /// Byte order of two keys with memcmp: the generic `lexicographicallyPrecedes` compares
+    /// element by element and was the top symbol of a tree build.
+    static func less(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let n = min(pa.count, pb.count)
+                let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
+                return c < 0 || (c == 0 && pa.count < pb.count)
+            }
+        }
     }
 
     /// The subtree in the gap before entry `index` (index == count: after the last entry).

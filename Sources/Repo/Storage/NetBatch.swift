@@ -5,7 +5,8 @@ import Protocol
 /// Commit i+1 usually replaces the root, the commit block and the upper MST nodes commit i just
 /// wrote, so in a group of n commits most puts are dead before the transaction ends: they are not
 /// written. Every removal still becomes a garbage row (tagged with its commit's rev), because the
-/// block may also exist in the store from before the batch.
+/// block may also exist in the store from before the batch; only removals of blocks the batch
+/// itself put skip it (see below).
 struct NetBatch {
     var puts: [(block: Block, rev: String)] = []
     var garbage: [(cid: CID, rev: String, record: Bool)] = []
@@ -24,7 +25,10 @@ struct NetBatch {
                 if let i = index[b.cid], slots[i] != nil { slots[i]!.rev = rev } else { index[b.cid] = slots.count; slots.append((b, rev)) }
             }
             for c in w.deleteBlocks {
-                if let i = index.removeValue(forKey: c) { slots[i] = nil }
+                // Put earlier in this batch and never written: if the store holds this block too,
+                // it is from before a removal that already left its own garbage row (every
+                // removal does, and its rev is newer than the stored block's), so no row is needed.
+                if let i = index[c], slots[i] != nil { slots[i] = nil; continue }
                 garbage.append((c, rev, false))
             }
             // Record blocks may be shared by several keys: always written, released through the sweep.

@@ -21,11 +21,12 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         config.prepareDatabase { db in
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
-            // A commit touches a few random B-tree pages; keeping the working set cached (and
-            // mapped) avoids re-reading them, and a longer WAL lets hot pages be checkpointed
-            // once for many commits instead of once per commit. Durability is unchanged: every
-            // commit is still fsynced in the WAL before it returns.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // The page cache stays at SQLite's default (2 MB): every transaction's end truncates
+            // the cache with a scan of its whole hash table, so a big cache costs CPU on every
+            // commit (a 64 MB one cost about 150 µs per commit on a 100k-record repo, the largest
+            // item in the profile). Reads come from the memory map instead, which costs nothing
+            // per commit. A longer WAL lets hot pages be checkpointed once for many commits.
+            // Durability is unchanged: every commit is still fsynced in the WAL before it returns.
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
         }
@@ -71,11 +72,14 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         guard let last = batch.last else { return }
         let net = NetBatch(batch)
         let full: Bool = try db.write { db in
-            let put = try db.cachedStatement(sql:
-                "INSERT INTO blocks (cid, rev, bytes) VALUES (?, ?, ?) ON CONFLICT(cid) DO UPDATE SET rev = excluded.rev")
-            for (b, rev) in net.puts { try put.execute(arguments: [Data(b.cid.bytes), rev, Data(b.bytes)]) }
-            let trash = try db.cachedStatement(sql: "INSERT INTO garbage (cid, rev, record) VALUES (?, ?, ?)")
-            for g in net.garbage { try trash.execute(arguments: [Data(g.cid.bytes), g.rev, g.record]) }
+            try MultiRowInsert.blocks.run(db, count: net.puts.count) { i in
+                let (b, rev) = net.puts[i]
+                return [Data(b.cid.bytes), rev, Data(b.bytes)]
+            }
+            try MultiRowInsert.garbage.run(db, count: net.garbage.count) { i in
+                let g = net.garbage[i]
+                return [Data(g.cid.bytes), g.rev, g.record]
+            }
             let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO records (collection, rkey, cid) VALUES (?, ?, ?)")
             let remove = try db.cachedStatement(sql: "DELETE FROM records WHERE collection = ? AND rkey = ?")
             for w in batch {
@@ -84,8 +88,8 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
                     else { try remove.execute(arguments: [c.collection, c.rkey]) }
                 }
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO head (id, did, commit_cid, rev, data_cid) VALUES (1, ?, ?, ?, ?)",
-                           arguments: [last.head.did, Data(last.head.commit.bytes), last.head.rev, Data(last.head.data.bytes)])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO head (id, did, commit_cid, rev, data_cid) VALUES (1, ?, ?, ?, ?)")
+                .execute(arguments: [last.head.did, Data(last.head.commit.bytes), last.head.rev, Data(last.head.data.bytes)])
             garbageCount += net.garbage.count
             return garbageCount >= sweepThreshold
         }
@@ -135,21 +139,32 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     }
 
     /// Export's fast path: the stored bytes without parsing or copying into Swift arrays.
-    /// A full export scans the table in storage order.
-    /// Sweeps first, so an export holds only blocks of the current tree.
+    /// A full export scans the table in storage order. Blocks the next sweep would delete are
+    /// skipped rather than swept first, so an export holds only blocks of the current tree and
+    /// never waits on thousands of deletes.
     public func forEachRawBlock(since: String?, _ body: (_ cid: UnsafeRawBufferPointer, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws {
-        if try db.read({ _ in garbageCount > 0 }) { try sweep() }
         try db.read { db in
+            let dead = try deadBlockIDs(db)
             let rows = since == nil
-                ? try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks")
-                : try Row.fetchCursor(db, sql: "SELECT cid, bytes FROM blocks WHERE rev > ? ORDER BY rev", arguments: [since])
+                ? try Row.fetchCursor(db, sql: "SELECT id, cid, bytes FROM blocks")
+                : try Row.fetchCursor(db, sql: "SELECT id, cid, bytes FROM blocks WHERE rev > ? ORDER BY rev", arguments: [since])
             while let row = try rows.next() {
-                try row.withUnsafeData(atIndex: 0) { cid in
-                    try row.withUnsafeData(atIndex: 1) { bytes in
+                if !dead.isEmpty, dead.contains(row[0]) { continue }
+                try row.withUnsafeData(atIndex: 1) { cid in
+                    try row.withUnsafeData(atIndex: 2) { bytes in
                         try (cid ?? Data()).withUnsafeBytes { c in try (bytes ?? Data()).withUnsafeBytes { b in try body(c, b) } }
                     }
                 }
             }
         }
+    }
+
+    /// The rows `sweep()` would delete now (same condition), read without deleting them.
+    private func deadBlockIDs(_ db: Database) throws -> Set<Int64> {
+        guard garbageCount > 0 else { return [] }
+        return Set(try Int64.fetchAll(db, sql: """
+            SELECT b.id FROM garbage g JOIN blocks b ON b.cid = g.cid
+                WHERE b.rev <= g.rev AND (g.record = 0 OR g.cid NOT IN (SELECT cid FROM records))
+            """))
     }
 }
