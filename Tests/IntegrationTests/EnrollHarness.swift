@@ -24,11 +24,13 @@ struct EnrollRelay: Sendable {
         return dir
     }
 
-    static func start(policy: RelayPolicy = .preset(.pro)) async throws -> EnrollRelay {
+    static func start(policy: RelayPolicy = .preset(.pro),
+                      configure: (inout RelayConfigOverrides) -> Void = { _ in }) async throws -> EnrollRelay {
         let dir = try temp("relay")
         var overrides = RelayConfigOverrides()
         overrides.dataDirectory = dir.path
         overrides.port = 0
+        configure(&overrides)
         let config = try RelayConfig.load(environment: [:], overrides: overrides)
         var logger = Logger(label: "enroll-relay")
         logger.logLevel = .warning

@@ -43,6 +43,10 @@ public actor Enrollment {
     let blobs: any BlobStore
     let keyPath: String
     let logger: Logger
+    /// The network relays to tell when an account with `request-crawl` comes (back) online.
+    let crawlers: CrawlNotifier?
+    /// Each account's grants of its latest session: what the relay owes it while it is offline too.
+    var grants: [String: FeatureSet] = [:]
     private var endpoint: Endpoint?
     private var acceptTask: Task<Void, Never>?
     private var links: [String: DeviceLink] = [:]
@@ -55,7 +59,7 @@ public actor Enrollment {
     var clock: @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
 
     init(dataDirectory: URL, settings: Settings, inner: any RepoHost, sequencer: Sequencer, keys: AccountKeys,
-         blobs: any BlobStore, logger: Logger) throws {
+         blobs: any BlobStore, crawlers: CrawlNotifier? = nil, logger: Logger) throws {
         store = try EnrollmentStore(path: dataDirectory.appendingPathComponent("enrollment.sqlite").path)
         cache = try EnrolledCache(directory: dataDirectory.appendingPathComponent("enrolled", isDirectory: true))
         keyPath = dataDirectory.appendingPathComponent("tunnel.key").path
@@ -64,6 +68,7 @@ public actor Enrollment {
         self.sequencer = sequencer
         self.keys = keys
         self.blobs = blobs
+        self.crawlers = crawlers
         self.logger = logger
     }
 
@@ -180,8 +185,14 @@ public actor Enrollment {
     func attach(did: String, link: DeviceLink, paired: Bool) async {
         if let old = links[did], old !== link { await old.close(.replaced, reason: "a newer connection of this desktop took over") }
         links[did] = link
+        let granted = await link.granted
+        grants[did] = granted
         if paired { Task { await self.promote(did: did, link: link) } }
+        else if (try? await mode(did: did)) == .enrolled { announceOnline(did: did, granted: granted) }
     }
+
+    /// The account's live session, if any.
+    func link(did: String) -> DeviceLink? { links[did] }
 
     func detach(did: String, link: DeviceLink) {
         if links[did] === link { links[did] = nil }
@@ -224,6 +235,7 @@ public actor Enrollment {
             try await store.setEnrolled(did: did, true)
             switching.remove(did)
             await link.send(.snapshotResult(SnapshotResult(id: result.id)))
+            announceOnline(did: did, granted: await link.granted)
             logger.info("desktop is authoritative", metadata: ["did": "\(did)", "rev": "\(rev)"])
         } catch {
             logger.error("promotion failed", metadata: ["did": "\(did)", "error": "\(error)"])
@@ -333,9 +345,13 @@ extension Enrollment {
     /// The policy's `commit-buffer` retention in days (0 without it: only each account's head ack stays).
     public var retentionDays: Int { settings.policy.offered[.commitBuffer]?.retentionDays ?? 0 }
 
-    /// Drops acks (and so idempotent replays) older than the retention window.
+    /// Drops acks (and so idempotent replays) older than the retention window, and firehose events
+    /// older than it (`CommitBuffer`; without `commit-buffer` the firehose log is left alone).
     public func pruneCommitBuffer() async {
-        _ = try? await store.pruneAcks(signedBefore: clock() - retentionDays * 86_400)
+        let now = clock()
+        _ = try? await store.pruneAcks(signedBefore: now - retentionDays * 86_400)
+        do { try await CommitBuffer(sequencer: sequencer, retentionDays: retentionDays).prune(now: now) }
+        catch { logger.warning("commit buffer prune failed", metadata: ["error": "\(error)"]) }
     }
 }
 

@@ -55,7 +55,7 @@ public final class RelayEnvironment: Sendable {
         let engine = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
                                                 signingKey: { did in try await keys.signingKey(did: did) })
         enrollment = try Enrollment(dataDirectory: data, settings: enrollmentSettings ?? config.enrollmentSettings, inner: engine,
-                                    sequencer: sequencer, keys: keys, blobs: blobs, logger: logger)
+                                    sequencer: sequencer, keys: keys, blobs: blobs, crawlers: crawlers, logger: logger)
         self.repo = EnrolledRepoHost(inner: engine, enrollment: enrollment)
     }
 }
