@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Protocol
 @testable import Relay
 import Device
@@ -53,3 +56,46 @@ extension EnrollRelay {
 extension [String: DataValue] {
     var seq: Int64? { self["seq"]?.integerValue }
 }
+
+extension EnrollRelay {
+    /// `com.atproto.repo.uploadBlob` with a raw body.
+    func upload(_ account: Account, _ bytes: [UInt8], mimeType: String) async throws -> Reply {
+        var request = URLRequest(url: URL(string: "\(base)/xrpc/com.atproto.repo.uploadBlob")!)
+        request.timeoutInterval = 300
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(account.token)", forHTTPHeaderField: "Authorization")
+        request.setValue(mimeType, forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(bytes)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return Reply(status: http.statusCode, body: data, retryAfter: http.value(forHTTPHeaderField: "Retry-After"))
+    }
+
+    func getBlob(_ account: Account, _ cid: String) async throws -> Reply {
+        try await call("com.atproto.sync.getBlob", query: "did=\(account.did)&cid=\(cid)")
+    }
+
+    /// A post with one image embed naming `cid`.
+    func postImage(_ account: Account, cid: String, size: Int, mimeType: String = "image/png") async throws -> Reply {
+        try await call("com.atproto.repo.createRecord", token: account.token, body: [
+            "repo": account.did, "collection": "app.bsky.feed.post",
+            "record": ["$type": "app.bsky.feed.post", "text": "a picture", "createdAt": "2026-11-25T12:00:00.000Z",
+                       "embed": ["$type": "app.bsky.embed.images", "images": [
+                           ["alt": "", "image": ["$type": "blob", "ref": ["$link": cid], "mimeType": mimeType, "size": size]],
+                       ]]],
+        ])
+    }
+}
+
+/// An `app.bsky.feed.post` made on the desktop with one image embed naming `cid`.
+func desktopImagePost(cid: CID, size: Int, mimeType: String) -> ProxiedWrite {
+    var post = Desktop.post(text: "from the desktop, with a picture")
+    let image: DataValue = .map(["$type": .string("blob"), "ref": .link(cid), "mimeType": .string(mimeType),
+                                 "size": .integer(Int64(size))])
+    post.value?["embed"] = .map(["$type": .string("app.bsky.embed.images"),
+                                 "images": .array([.map(["alt": .string(""), "image": image])])])
+    return post
+}
+
+/// Deterministic bytes standing in for an image.
+func pictureBytes(_ count: Int, seed: UInt8) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31) ^ seed } }

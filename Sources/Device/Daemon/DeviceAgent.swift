@@ -18,7 +18,7 @@ actor DeviceAgent {
     let pairing: DevicePairing
     let directory: DeviceDirectory
     let signingKey: any PublicKey
-    private var session: DeviceSession
+    var session: DeviceSession
     private let outgoing: AsyncStream<[UInt8]>.Continuation
     private let outgoingStream: AsyncStream<[UInt8]>
     private let start = ContinuousClock.now
@@ -116,7 +116,7 @@ actor DeviceAgent {
         return await withCheckedContinuation { welcomeWaiters.append($0) }
     }
 
-    private func perform(_ actions: [DeviceSession.Action]) async {
+    func perform(_ actions: [DeviceSession.Action]) async {
         var pending = actions
         while !pending.isEmpty {
             switch pending.removeFirst() {
@@ -156,8 +156,7 @@ actor DeviceAgent {
                 try? await Task.sleep(for: .milliseconds(20))
                 connection.close(code: code.rawValue, reason: reason)
             case .blobRequested(let fetch):
-                pending += (try? session.send(.blobResult(BlobResult(id: fetch.id, error: .blobNotFound, message: "not forwarded")),
-                                              now: now())) ?? []
+                Task { await self.serveBlobFetch(fetch) }
             case .snapshotRequested(let request):
                 pending += (try? session.send(.snapshotResult(SnapshotResult(id: request.id, error: .internalError,
                                                                              message: "snapshots are not served yet")), now: now())) ?? []
@@ -219,6 +218,13 @@ actor DeviceAgent {
 
     private func serve(_ request: WriteRequest, deadline: Int) async {
         let result: WriteResult
+        // Records may name only blobs this desktop holds (spec 8.3: without `blob-forwarding`
+        // media is added from the desktop; with it, uploads arrived here before the record).
+        if let lacking = shelf.missing(in: request.writes).first {
+            result = .failure(id: request.id, .blobNotFound, message: "this desktop does not hold blob \(lacking)")
+            await perform((try? session.complete(result, now: now())) ?? [])
+            return
+        }
         do {
             let (ack, results) = try await commit(request.writes, swapCommit: request.swapCommit, deadline: deadline)
             result = .success(id: request.id, results: results, commitCid: ack.cid, rev: ack.rev)
@@ -282,10 +288,12 @@ actor DeviceAgent {
             return
         }
         switch header {
+        case .blobHeader(let h)? where h.cid == nil:
+            await storeUpload(h, body: body)
+            return
         case .blobHeader(let h)?:
             guard let cid = h.cid, CID.compute(.raw, body) == cid else { return }
-            try? FileManager.default.createDirectory(at: directory.blobs, withIntermediateDirectories: true)
-            try? Data(body).write(to: directory.blobs.appendingPathComponent(cid.description), options: .atomic)
+            _ = try? shelf.store(body, mimeType: h.mimeType)
             var p = promotion ?? Promotion()
             p.blobs += 1
             promotion = p
