@@ -24,7 +24,7 @@ struct EnrollRelay: Sendable {
         return dir
     }
 
-    static func start(policy: RelayPolicy = .preset(.pro),
+    static func start(policy: RelayPolicy = .preset(.pro), networkFirehose: (any NetworkFirehoseSource)? = nil,
                       configure: (inout RelayConfigOverrides) -> Void = { _ in }) async throws -> EnrollRelay {
         let dir = try temp("relay")
         var overrides = RelayConfigOverrides()
@@ -39,7 +39,8 @@ struct EnrollRelay: Sendable {
         var policy = policy
         policy.limits.writeTimeoutMs = 120_000
         let environment = try RelayEnvironment(config: config, logger: logger,
-                                               enrollmentSettings: Enrollment.Settings(policy: policy))
+                                               enrollmentSettings: Enrollment.Settings(policy: policy,
+                                                                                      networkFirehose: networkFirehose))
         let server = RelayServer(environment: environment)
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
         let shutdown = RelayShutdown()

@@ -23,7 +23,7 @@ actor DeviceAgent {
     private let outgoingStream: AsyncStream<[UInt8]>
     private let start = ContinuousClock.now
     private let clock: TIDClock
-    private let logger: Logger
+    let logger: Logger
     private var pushWaiters: [Int: CheckedContinuation<PushOutcome, Never>] = [:]
     private var busy = false
     private var turnWaiters: [CheckedContinuation<Void, Never>] = []
@@ -34,6 +34,8 @@ actor DeviceAgent {
     private(set) var welcome: Welcome?
     private(set) var degradations: [Degradation] = []
     private(set) var closedReason: String?
+    /// Where `firehose-proxy` events go (the desktop's `NetworkInbox`).
+    var inbox: NetworkInbox?
     /// Called with each user-facing line (degradations, promotion progress).
     let say: @Sendable (String) -> Void
 
@@ -79,7 +81,7 @@ actor DeviceAgent {
             }
             let streams = Task { [weak self, connection] in
                 while let stream = try? await connection.acceptUnidirectionalStream() {
-                    Task { await self?.receiveBodyStream(stream) }
+                    Task { await self?.receiveStream(stream) }
                 }
             }
             defer { ticker.cancel(); sender.cancel(); streams.cancel() }
@@ -267,13 +269,16 @@ actor DeviceAgent {
         return await withCheckedContinuation { promotionDone = $0 }
     }
 
-    private func receiveBodyStream(_ stream: Tunnel.Stream) async {
+    /// A blob or snapshot stream; `prefix` is what `receiveStream` already read of it.
+    func receiveBodyStream(_ stream: Tunnel.Stream, prefix: [UInt8] = []) async {
         var reader = BodyStreamReader(maxBodyBytes: 1 << 30, maxFrameBytes: session.limits.maxFrameBytes)
         var header: DeviceRelayMessage?
         var body: [UInt8] = []
         do {
-            while let chunk = try await stream.read() {
-                for event in try reader.receive(chunk) {
+            var chunk: [UInt8]? = prefix
+            if prefix.isEmpty { chunk = try await stream.read() }
+            while let bytes = chunk {
+                for event in try reader.receive(bytes) {
                     switch event {
                     case .blob(let h): header = .blobHeader(h)
                     case .snapshot(let h): header = .snapshotHeader(h)
@@ -281,6 +286,7 @@ actor DeviceAgent {
                     case .complete: break
                     }
                 }
+                chunk = try await stream.read()
             }
             _ = try reader.end()
         } catch {

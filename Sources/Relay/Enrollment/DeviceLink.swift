@@ -24,6 +24,8 @@ actor DeviceLink {
     /// Blob uploads and fetches waiting for the device (`blob-forwarding`, DeviceLink+Blobs).
     var blobWaiters: [Int: CheckedContinuation<BlobAnswer, Never>] = [:]
     var earlyBlobAnswers: [Int: BlobAnswer] = [:]
+    /// The `firehose-proxy` stream, opened with the first event (DeviceLink+Firehose).
+    var firehoseStream: Tunnel.Stream?
     private let start = ContinuousClock.now
     private let logger: Logger
     private(set) var did: String?

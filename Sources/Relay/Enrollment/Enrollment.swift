@@ -24,9 +24,12 @@ public actor Enrollment {
         public var bindAddress: String
         public var tunnelPort: Int
         public var ticketLifetimeSeconds: Int
+        /// The network firehose `firehose-proxy` forwards from (spec 7.5); nil: the feature has no source.
+        public var networkFirehose: (any NetworkFirehoseSource)?
 
         public init(policy: RelayPolicy = .preset(.pro), bindAddress: String = "127.0.0.1", tunnelPort: Int = 0,
-                    ticketLifetimeSeconds: Int = 600) {
+                    ticketLifetimeSeconds: Int = 600, networkFirehose: (any NetworkFirehoseSource)? = nil) {
+            self.networkFirehose = networkFirehose
             self.policy = policy
             self.bindAddress = bindAddress
             self.tunnelPort = tunnelPort
@@ -47,6 +50,8 @@ public actor Enrollment {
     let crawlers: CrawlNotifier?
     /// Each account's grants of its latest session: what the relay owes it while it is offline too.
     var grants: [String: FeatureSet] = [:]
+    /// `firehose-proxy`'s upstream subscription, when the policy offers it and has a source.
+    let firehoseProxy: FirehoseProxy?
     private var endpoint: Endpoint?
     private var acceptTask: Task<Void, Never>?
     private var links: [String: DeviceLink] = [:]
@@ -70,6 +75,13 @@ public actor Enrollment {
         self.blobs = blobs
         self.crawlers = crawlers
         self.logger = logger
+        if let source = settings.networkFirehose, settings.policy.offered[.firehoseProxy] != nil {
+            let days = settings.policy.offered[.commitBuffer]?.retentionDays ?? 7
+            firehoseProxy = FirehoseProxy(source: source, retentionSeconds: max(days, 1) * 86_400,
+                                          clock: { Int(Date().timeIntervalSince1970) })
+        } else {
+            firehoseProxy = nil
+        }
     }
 
     public func setClock(_ clock: @escaping @Sendable () -> Int) { self.clock = clock }
@@ -85,6 +97,7 @@ public actor Enrollment {
                                     logger: logger)
         endpoint.listen(alpns: [DeviceRelayProtocol.alpn])
         self.endpoint = endpoint
+        if let firehoseProxy { Task { await firehoseProxy.start() } }
         acceptTask = Task { [weak self, policy = settings.policy, logger] in
             while let connection = try? await endpoint.accept() {
                 guard let self else { return }
@@ -101,6 +114,7 @@ public actor Enrollment {
     public func stop() async {
         for link in links.values { await link.close(.goingAway, reason: "relay stopping") }
         links = [:]
+        await firehoseProxy?.stop()
         acceptTask?.cancel()
         endpoint?.close()
         endpoint = nil
@@ -187,6 +201,7 @@ public actor Enrollment {
         links[did] = link
         let granted = await link.granted
         grants[did] = granted
+        if let firehoseProxy, granted[Feature.firehoseProxy.rawValue] != nil { await firehoseProxy.online(did: did, link: link) }
         if paired { Task { await self.promote(did: did, link: link) } }
         else if (try? await mode(did: did)) == .enrolled { announceOnline(did: did, granted: granted) }
     }
@@ -196,6 +211,7 @@ public actor Enrollment {
 
     func detach(did: String, link: DeviceLink) {
         if links[did] === link { links[did] = nil }
+        if let firehoseProxy { Task { await firehoseProxy.offline(did: did, link: link) } }
     }
 
     // MARK: promotion
@@ -360,6 +376,7 @@ extension Enrollment {
     public func revoke(did: String) async throws -> Bool {
         let revoked = try await store.revoke(did: did)
         if let link = links.removeValue(forKey: did) { await link.close(.noError, reason: "desktop revoked") }
+        await firehoseProxy?.forget(did: did)
         return revoked
     }
 }
