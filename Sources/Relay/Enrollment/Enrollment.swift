@@ -97,7 +97,13 @@ public actor Enrollment {
                                     logger: logger)
         endpoint.listen(alpns: [DeviceRelayProtocol.alpn])
         self.endpoint = endpoint
-        if let firehoseProxy { Task { await firehoseProxy.start() } }
+        if let firehoseProxy {
+            // Desktops asleep across a relay restart get their events held too.
+            Task { [store] in
+                for device in (try? await store.devices()) ?? [] where device.enrolled { await firehoseProxy.track(did: device.did) }
+                await firehoseProxy.start()
+            }
+        }
         acceptTask = Task { [weak self, policy = settings.policy, logger] in
             while let connection = try? await endpoint.accept() {
                 guard let self else { return }
