@@ -25,12 +25,15 @@ struct EnrollRelay: Sendable {
     }
 
     /// `plcURL`: publish DIDs there (a `PLCDirectoryDouble`) and name it in tickets.
-    static func start(policy: RelayPolicy = .preset(.pro), plcURL: String? = nil) async throws -> EnrollRelay {
+    static func start(policy: RelayPolicy = .preset(.pro), plcURL: String? = nil,
+                      networkFirehose: (any NetworkFirehoseSource)? = nil,
+                      configure: (inout RelayConfigOverrides) -> Void = { _ in }) async throws -> EnrollRelay {
         let dir = try temp("relay")
         var overrides = RelayConfigOverrides()
         overrides.dataDirectory = dir.path
         overrides.port = 0
         overrides.plcURL = plcURL
+        configure(&overrides)
         let config = try RelayConfig.load(environment: [:], overrides: overrides)
         var logger = Logger(label: "enroll-relay")
         logger.logLevel = .warning
@@ -39,7 +42,8 @@ struct EnrollRelay: Sendable {
         var policy = policy
         policy.limits.writeTimeoutMs = 120_000
         let environment = try RelayEnvironment(config: config, logger: logger,
-                                               enrollmentSettings: Enrollment.Settings(policy: policy, plcDirectory: plcURL))
+                                               enrollmentSettings: Enrollment.Settings(policy: policy, plcDirectory: plcURL,
+                                                                                      networkFirehose: networkFirehose))
         let server = RelayServer(environment: environment)
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
         let shutdown = RelayShutdown()

@@ -24,6 +24,8 @@ public actor Desktop {
     public private(set) var connections = 0
     public private(set) var lastDegradations: [Degradation] = []
     nonisolated public let outbox: Outbox
+    /// Network events about the account that the relay forwards (`firehose-proxy`).
+    nonisolated public let networkInbox = NetworkInbox()
 
     public init(directory: DeviceDirectory, features: FeatureSet = DeviceSession.Configuration.allFeatures(),
                 backoff: Reconnector.Backoff = .init(initial: .seconds(1), maximum: .seconds(60)),
@@ -148,6 +150,7 @@ public actor Desktop {
             connection.close(code: CloseCode.internalError.rawValue, reason: "\(error)")
             return
         }
+        await agent.setInbox(networkInbox)
         let running = Task { await agent.run() }
         guard await agent.established() != nil else {
             say("relay session refused: \(await running.value)")

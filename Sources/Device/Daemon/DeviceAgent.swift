@@ -20,12 +20,12 @@ actor DeviceAgent {
     let pairing: DevicePairing
     let directory: DeviceDirectory
     let signingKey: any PublicKey
-    private var session: DeviceSession
+    var session: DeviceSession
     private let outgoing: AsyncStream<[UInt8]>.Continuation
     private let outgoingStream: AsyncStream<[UInt8]>
     private let start = ContinuousClock.now
     private let clock: TIDClock
-    private let logger: Logger
+    let logger: Logger
     private var pushWaiters: [Int: CheckedContinuation<PushOutcome, Never>] = [:]
     private var busy = false
     private var turnWaiters: [CheckedContinuation<Void, Never>] = []
@@ -36,6 +36,8 @@ actor DeviceAgent {
     private(set) var welcome: Welcome?
     private(set) var degradations: [Degradation] = []
     private(set) var closedReason: String?
+    /// Where `firehose-proxy` events go (the desktop's `NetworkInbox`).
+    var inbox: NetworkInbox?
     /// Called with each user-facing line (degradations, promotion progress).
     let say: @Sendable (String) -> Void
 
@@ -81,7 +83,7 @@ actor DeviceAgent {
             }
             let streams = Task { [weak self, connection] in
                 while let stream = try? await connection.acceptUnidirectionalStream() {
-                    Task { await self?.receiveBodyStream(stream) }
+                    Task { await self?.receiveStream(stream) }
                 }
             }
             defer { ticker.cancel(); sender.cancel(); streams.cancel() }
@@ -125,7 +127,7 @@ actor DeviceAgent {
         return await withCheckedContinuation { welcomeWaiters.append($0) }
     }
 
-    private func perform(_ actions: [DeviceSession.Action]) async {
+    func perform(_ actions: [DeviceSession.Action]) async {
         var pending = actions
         while !pending.isEmpty {
             switch pending.removeFirst() {
@@ -171,8 +173,7 @@ actor DeviceAgent {
                 try? await Task.sleep(for: .milliseconds(20))
                 connection.close(code: code.rawValue, reason: reason)
             case .blobRequested(let fetch):
-                pending += (try? session.send(.blobResult(BlobResult(id: fetch.id, error: .blobNotFound, message: "not forwarded")),
-                                              now: now())) ?? []
+                Task { await self.serveBlobFetch(fetch) }
             case .snapshotRequested(let request):
                 pending += (try? session.send(.snapshotResult(SnapshotResult(id: request.id, error: .internalError,
                                                                              message: "snapshots are not served yet")), now: now())) ?? []
@@ -285,6 +286,13 @@ actor DeviceAgent {
 
     private func serve(_ request: WriteRequest, deadline: Int) async {
         let result: WriteResult
+        // Records may name only blobs this desktop holds (spec 8.3: without `blob-forwarding`
+        // media is added from the desktop; with it, uploads arrived here before the record).
+        if let lacking = shelf.missing(in: request.writes).first {
+            result = .failure(id: request.id, .blobNotFound, message: "this desktop does not hold blob \(lacking)")
+            await perform((try? session.complete(result, now: now())) ?? [])
+            return
+        }
         do {
             let (ack, results) = try await commit(request.writes, swapCommit: request.swapCommit, deadline: deadline)
             result = .success(id: request.id, results: results, commitCid: ack.cid, rev: ack.rev)
@@ -327,13 +335,16 @@ actor DeviceAgent {
         return await withCheckedContinuation { promotionDone = $0 }
     }
 
-    private func receiveBodyStream(_ stream: Tunnel.Stream) async {
+    /// A blob or snapshot stream; `prefix` is what `receiveStream` already read of it.
+    func receiveBodyStream(_ stream: Tunnel.Stream, prefix: [UInt8] = []) async {
         var reader = BodyStreamReader(maxBodyBytes: 1 << 30, maxFrameBytes: session.limits.maxFrameBytes)
         var header: DeviceRelayMessage?
         var body: [UInt8] = []
         do {
-            while let chunk = try await stream.read() {
-                for event in try reader.receive(chunk) {
+            var chunk: [UInt8]? = prefix
+            if prefix.isEmpty { chunk = try await stream.read() }
+            while let bytes = chunk {
+                for event in try reader.receive(bytes) {
                     switch event {
                     case .blob(let h): header = .blobHeader(h)
                     case .snapshot(let h): header = .snapshotHeader(h)
@@ -341,6 +352,7 @@ actor DeviceAgent {
                     case .complete: break
                     }
                 }
+                chunk = try await stream.read()
             }
             _ = try reader.end()
         } catch {
@@ -348,10 +360,12 @@ actor DeviceAgent {
             return
         }
         switch header {
+        case .blobHeader(let h)? where h.cid == nil:
+            await storeUpload(h, body: body)
+            return
         case .blobHeader(let h)?:
             guard let cid = h.cid, CID.compute(.raw, body) == cid else { return }
-            try? FileManager.default.createDirectory(at: directory.blobs, withIntermediateDirectories: true)
-            try? Data(body).write(to: directory.blobs.appendingPathComponent(cid.description), options: .atomic)
+            _ = try? shelf.store(body, mimeType: h.mimeType)
             var p = promotion ?? Promotion()
             p.blobs += 1
             promotion = p

@@ -14,13 +14,18 @@ actor DeviceLink {
 
     let connection: Connection
     private weak var enrollment: Enrollment?
-    private var session: RelaySession
+    var session: RelaySession
     private let outgoing: AsyncStream<[UInt8]>.Continuation
     private let outgoingStream: AsyncStream<[UInt8]>
     private var writeWaiters: [Int: CheckedContinuation<WriteOutcome, Never>] = [:]
     private var snapshotWaiters: [Int: CheckedContinuation<SnapshotResult?, Never>] = [:]
     /// Results that came before anyone waited for them (the device can answer while we still write).
     private var earlySnapshotResults: [Int: SnapshotResult] = [:]
+    /// Blob uploads and fetches waiting for the device (`blob-forwarding`, DeviceLink+Blobs).
+    var blobWaiters: [Int: CheckedContinuation<BlobAnswer, Never>] = [:]
+    var earlyBlobAnswers: [Int: BlobAnswer] = [:]
+    /// The `firehose-proxy` stream, opened with the first event (DeviceLink+Firehose).
+    var firehoseStream: Tunnel.Stream?
     private let start = ContinuousClock.now
     private let logger: Logger
     private(set) var did: String?
@@ -54,7 +59,12 @@ actor DeviceLink {
                     await self?.tick()
                 }
             }
-            defer { ticker.cancel(); sender.cancel() }
+            let bodies = Task { [weak self, connection] in
+                while let stream = try? await connection.acceptUnidirectionalStream() {
+                    Task { await self?.receiveBodyStream(stream) }
+                }
+            }
+            defer { ticker.cancel(); sender.cancel(); bodies.cancel() }
             while let bytes = try await control.read() {
                 await perform(session.receive(bytes, now: now()))
                 if case .closed = session.state { break }
@@ -77,6 +87,8 @@ actor DeviceLink {
         writeWaiters = [:]
         for (_, w) in snapshotWaiters { w.resume(returning: nil) }
         snapshotWaiters = [:]
+        for (_, w) in blobWaiters { w.resume(returning: .lost) }
+        blobWaiters = [:]
     }
 
     func perform(_ actions: [RelaySession.Action]) async {
@@ -122,7 +134,9 @@ actor DeviceLink {
                 // Let queued frames (a reject) leave before the close.
                 try? await Task.sleep(for: .milliseconds(50))
                 connection.close(code: code.rawValue, reason: reason)
-            case .blobResult, .deviceStatus, .ignored:
+            case .blobResult(let result):
+                deliverBlob(.result(result), id: result.id)
+            case .deviceStatus, .ignored:
                 break
             }
         }

@@ -26,9 +26,13 @@ public actor Enrollment {
         public var ticketLifetimeSeconds: Int
         /// The PLC directory this relay publishes did:plc documents to (nil: it publishes none).
         public var plcDirectory: String?
+        /// The network firehose `firehose-proxy` forwards from (spec 7.5); nil: the feature has no source.
+        public var networkFirehose: (any NetworkFirehoseSource)?
 
         public init(policy: RelayPolicy = .preset(.pro), bindAddress: String = "127.0.0.1", tunnelPort: Int = 0,
-                    ticketLifetimeSeconds: Int = 600, plcDirectory: String? = nil) {
+                    ticketLifetimeSeconds: Int = 600, plcDirectory: String? = nil,
+                    networkFirehose: (any NetworkFirehoseSource)? = nil) {
+            self.networkFirehose = networkFirehose
             self.policy = policy
             self.bindAddress = bindAddress
             self.tunnelPort = tunnelPort
@@ -46,6 +50,12 @@ public actor Enrollment {
     let blobs: any BlobStore
     let keyPath: String
     let logger: Logger
+    /// The network relays to tell when an account with `request-crawl` comes (back) online.
+    let crawlers: CrawlNotifier?
+    /// Each account's grants of its latest session: what the relay owes it while it is offline too.
+    var grants: [String: FeatureSet] = [:]
+    /// `firehose-proxy`'s upstream subscription, when the policy offers it and has a source.
+    let firehoseProxy: FirehoseProxy?
     private var endpoint: Endpoint?
     private var acceptTask: Task<Void, Never>?
     private var revocationTask: Task<Void, Never>?
@@ -61,7 +71,7 @@ public actor Enrollment {
     var clock: @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
 
     init(dataDirectory: URL, settings: Settings, inner: any RepoHost, sequencer: Sequencer, keys: AccountKeys,
-         blobs: any BlobStore, logger: Logger) throws {
+         blobs: any BlobStore, crawlers: CrawlNotifier? = nil, logger: Logger) throws {
         store = try EnrollmentStore(path: dataDirectory.appendingPathComponent("enrollment.sqlite").path)
         cache = try EnrolledCache(directory: dataDirectory.appendingPathComponent("enrolled", isDirectory: true))
         keyPath = dataDirectory.appendingPathComponent("tunnel.key").path
@@ -70,7 +80,15 @@ public actor Enrollment {
         self.sequencer = sequencer
         self.keys = keys
         self.blobs = blobs
+        self.crawlers = crawlers
         self.logger = logger
+        if let source = settings.networkFirehose, settings.policy.offered[.firehoseProxy] != nil {
+            let days = settings.policy.offered[.commitBuffer]?.retentionDays ?? 7
+            firehoseProxy = FirehoseProxy(source: source, retentionSeconds: max(days, 1) * 86_400,
+                                          clock: { Int(Date().timeIntervalSince1970) })
+        } else {
+            firehoseProxy = nil
+        }
     }
 
     public func setClock(_ clock: @escaping @Sendable () -> Int) { self.clock = clock }
@@ -93,6 +111,13 @@ public actor Enrollment {
                 await self?.closeRevokedSessions()
             }
         }
+        if let firehoseProxy {
+            // Desktops asleep across a relay restart get their events held too.
+            Task { [store] in
+                for device in (try? await store.devices()) ?? [] where device.enrolled { await firehoseProxy.track(did: device.did) }
+                await firehoseProxy.start()
+            }
+        }
         acceptTask = Task { [weak self, policy = settings.policy, logger] in
             while let connection = try? await endpoint.accept() {
                 guard let self else { return }
@@ -109,6 +134,7 @@ public actor Enrollment {
     public func stop() async {
         for link in links.values { await link.close(.goingAway, reason: "relay stopping") }
         links = [:]
+        await firehoseProxy?.stop()
         acceptTask?.cancel()
         revocationTask?.cancel()
         endpoint?.close()
@@ -195,11 +221,19 @@ public actor Enrollment {
         if let old = links[did], old !== link { await old.close(.replaced, reason: "a newer connection of this desktop took over") }
         links[did] = link
         signingKeys[did] = nil
+        let granted = await link.granted
+        grants[did] = granted
+        if let firehoseProxy, granted[Feature.firehoseProxy.rawValue] != nil { await firehoseProxy.online(did: did, link: link) }
         if paired { Task { await self.promote(did: did, link: link) } }
+        else if (try? await mode(did: did)) == .enrolled { announceOnline(did: did, granted: granted) }
     }
+
+    /// The account's live session, if any.
+    func link(did: String) -> DeviceLink? { links[did] }
 
     func detach(did: String, link: DeviceLink) {
         if links[did] === link { links[did] = nil }
+        if let firehoseProxy { Task { await firehoseProxy.offline(did: did, link: link) } }
     }
 
     // MARK: promotion
@@ -239,6 +273,7 @@ public actor Enrollment {
             try await store.setEnrolled(did: did, true)
             switching.remove(did)
             await link.send(.snapshotResult(SnapshotResult(id: result.id)))
+            announceOnline(did: did, granted: await link.granted)
             logger.info("desktop is authoritative", metadata: ["did": "\(did)", "rev": "\(rev)"])
         } catch {
             logger.error("promotion failed", metadata: ["did": "\(did)", "error": "\(error)"])
@@ -439,9 +474,13 @@ extension Enrollment {
     /// The policy's `commit-buffer` retention in days (0 without it: only each account's head ack stays).
     public var retentionDays: Int { settings.policy.offered[.commitBuffer]?.retentionDays ?? 0 }
 
-    /// Drops acks (and so idempotent replays) older than the retention window.
+    /// Drops acks (and so idempotent replays) older than the retention window, and firehose events
+    /// older than it (`CommitBuffer`; without `commit-buffer` the firehose log is left alone).
     public func pruneCommitBuffer() async {
-        _ = try? await store.pruneAcks(signedBefore: clock() - retentionDays * 86_400)
+        let now = clock()
+        _ = try? await store.pruneAcks(signedBefore: now - retentionDays * 86_400)
+        do { try await CommitBuffer(sequencer: sequencer, retentionDays: retentionDays).prune(now: now) }
+        catch { logger.warning("commit buffer prune failed", metadata: ["error": "\(error)"]) }
     }
 }
 
@@ -453,6 +492,7 @@ extension Enrollment {
     public func revoke(did: String) async throws -> Bool {
         let revoked = try await store.revoke(did: did)
         if let link = links.removeValue(forKey: did) { await link.close(.rejected, reason: Self.revokedReason) }
+        await firehoseProxy?.forget(did: did)
         return revoked
     }
 
@@ -467,6 +507,7 @@ extension Enrollment {
             links.removeValue(forKey: did)
             logger.info("closing a revoked desktop's session", metadata: ["did": "\(did)"])
             await link.close(.rejected, reason: Self.revokedReason)
+            await firehoseProxy?.forget(did: did)
             closed += 1
         }
         return closed

@@ -97,6 +97,8 @@ public struct EnrolledRepoHost: RepoHost {
 
     public func exportCAR(did: String, since: String?) async throws -> [UInt8] {
         guard try await enrolled(did) else { return try await inner.exportCAR(did: did, since: since) }
+        do { try await enrollment.checkFullRepoRead(did: did) }
+        catch let u as Enrollment.Unavailable { throw Self.unavailable(retryAfter: u.retryAfterSeconds, u.error, u.message) }
         return try await enrollment.cachedCAR(did: did, since: since)
     }
 }

@@ -39,7 +39,7 @@ public final class RelayEnvironment: Sendable {
         sessions = SessionIssuer(jwt: SessionJWT(secret: config.jwtSecret), serviceDID: config.serviceDID, accounts: accounts)
         let keys = AccountKeys(store: accounts, secret: config.jwtSecret)
         self.keys = keys
-        blobs = try DiskBlobStore(root: config.blobstoreLocation)
+        let disk = try DiskBlobStore(root: config.blobstoreLocation)
         escrow = try EscrowStore(path: data.appendingPathComponent("escrow.sqlite").path,
                                  sealer: WrappingKey.fromKeyFile(path: data.appendingPathComponent("escrow.key").path))
         hub = FirehoseHub(bufferLimit: config.firehoseBufferLimit)
@@ -58,7 +58,9 @@ public final class RelayEnvironment: Sendable {
         let engine = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
                                                 signingKey: { did in try await keys.signingKey(did: did) })
         enrollment = try Enrollment(dataDirectory: data, settings: enrollmentSettings ?? config.enrollmentSettings, inner: engine,
-                                    sequencer: sequencer, keys: keys, blobs: blobs, logger: logger)
+                                    sequencer: sequencer, keys: keys, blobs: disk, crawlers: crawlers, logger: logger)
+        // Uploads and fetches of enrolled accounts with `blob-forwarding` go through the desktop.
+        blobs = EnrolledBlobStore(inner: disk, enrollment: enrollment)
         self.repo = EnrolledRepoHost(inner: engine, enrollment: enrollment)
     }
 }
