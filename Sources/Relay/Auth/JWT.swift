@@ -23,6 +23,7 @@ public struct JWTClaims: Codable, Sendable, Equatable {
 /// HS256 session JWTs (access `at+jwt`, refresh `refresh+jwt`), keyed by `PDS_JWT_SECRET`.
 public struct SessionJWT: Sendable {
     private let key: SymmetricKey
+    private let verified = VerifiedTokenCache()
 
     public init(secret: String) {
         key = SymmetricKey(data: Array(secret.utf8))
@@ -38,6 +39,10 @@ public struct SessionJWT: Sendable {
 
     /// Checks signature, type and expiry; a token that is well-signed but expired is `ExpiredToken`.
     public func verify(_ token: String, type: String, now: Int) throws(XRPCError) -> JWTClaims {
+        if let claims = verified.claims(token, type: type) {
+            guard claims.exp > now else { throw XRPCError.expiredToken() }
+            return claims
+        }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3,
               let headerBytes = Base64URL.decode(parts[0]),
@@ -57,6 +62,7 @@ public struct SessionJWT: Sendable {
             throw XRPCError.invalidToken("Malformed token claims")
         }
         guard claims.exp > now else { throw XRPCError.expiredToken() }
+        verified.insert(token, type: type, claims)
         return claims
     }
 }
