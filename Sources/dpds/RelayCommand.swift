@@ -26,6 +26,7 @@ struct RelayCommand: AsyncParsableCommand {
         @Option(help: "AppView URL (PDS_BSKY_APP_VIEW_URL).") var bskyAppViewURL: String?
         @Option(help: "AppView DID (PDS_BSKY_APP_VIEW_DID).") var bskyAppViewDID: String?
         @Option(help: "Public base URL clients use (PDS_PUBLIC_URL).") var publicURL: String?
+        @Option(help: "DNS server for handle TXT lookups, host:port (PDS_DNS_RESOLVER; default /etc/resolv.conf).") var dnsResolver: String?
 
         var overrides: RelayConfigOverrides {
             var o = RelayConfigOverrides()
@@ -42,6 +43,7 @@ struct RelayCommand: AsyncParsableCommand {
             o.appViewURL = bskyAppViewURL
             o.appViewDID = bskyAppViewDID
             o.publicURL = publicURL
+            o.dnsResolver = dnsResolver
             return o
         }
     }

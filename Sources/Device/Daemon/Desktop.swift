@@ -13,6 +13,8 @@ public actor Desktop {
     let say: @Sendable (String) -> Void
     public var features: FeatureSet
     public var backoff: Reconnector.Backoff
+    /// How long a session waits for the relay's `welcome` (spec section 10's value unless a test widens it).
+    public var welcomeTimeoutMs = DeviceRelayProtocol.welcomeTimeoutMs
     /// Where the account's DID document is resolved (the ticket's PLC directory unless overridden).
     public var keyResolver = AccountKeyResolver()
     private var endpoint: Endpoint?
@@ -29,8 +31,10 @@ public actor Desktop {
 
     public init(directory: DeviceDirectory, features: FeatureSet = DeviceSession.Configuration.allFeatures(),
                 backoff: Reconnector.Backoff = .init(initial: .seconds(1), maximum: .seconds(60)),
+                welcomeTimeoutMs: Int = DeviceRelayProtocol.welcomeTimeoutMs,
                 logger: Logger = Logger(label: "dpds.device"), say: @escaping @Sendable (String) -> Void = { print($0) }) throws {
         self.directory = directory
+        self.welcomeTimeoutMs = welcomeTimeoutMs
         self.features = features
         self.backoff = backoff
         self.logger = logger
@@ -93,7 +97,8 @@ public actor Desktop {
         let connection = try await endpoint.dial(endpointId: try EndpointId(hex: ticket.endpointID),
                                                  addresses: try ticket.addresses.map { try SocketAddress($0) }, alpn: ticket.alpn)
         let agent = try DeviceAgent(connection: connection, repo: try openRepo(did: ticket.did), pairing: pairing,
-                                    directory: directory, token: ticket.token, features: features, logger: logger, say: say)
+                                    directory: directory, token: ticket.token, features: features,
+                                    welcomeTimeoutMs: welcomeTimeoutMs, logger: logger, say: say)
         let running = Task { await agent.run() }
         guard await agent.established() != nil else {
             let why = await running.value
@@ -144,7 +149,7 @@ public actor Desktop {
         let agent: DeviceAgent
         do {
             agent = try DeviceAgent(connection: connection, repo: repo, pairing: pairing, directory: directory, token: nil,
-                                    features: features, logger: logger, say: say)
+                                    features: features, welcomeTimeoutMs: welcomeTimeoutMs, logger: logger, say: say)
         } catch {
             say("cannot start a session: \(error)")
             connection.close(code: CloseCode.internalError.rawValue, reason: "\(error)")

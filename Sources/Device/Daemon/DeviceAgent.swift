@@ -49,7 +49,8 @@ actor DeviceAgent {
     }
 
     init(connection: Connection, repo: DeviceRepo, pairing: DevicePairing, directory: DeviceDirectory,
-         token: String?, features: FeatureSet, logger: Logger, say: @escaping @Sendable (String) -> Void) throws {
+         token: String?, features: FeatureSet, welcomeTimeoutMs: Int = DeviceRelayProtocol.welcomeTimeoutMs,
+         logger: Logger, say: @escaping @Sendable (String) -> Void) throws {
         self.connection = connection
         self.repo = repo
         self.pairing = pairing
@@ -58,8 +59,10 @@ actor DeviceAgent {
         self.say = say
         signingKey = try DIDKey.parse(pairing.signingKey)
         clock = TIDClock(after: repo.tipRev.flatMap { try? TID(string: $0) })
-        session = DeviceSession(configuration: .init(did: pairing.did, pairingToken: token, features: features,
-                                                     headRev: repo.head?.rev))
+        var configuration = DeviceSession.Configuration(did: pairing.did, pairingToken: token, features: features,
+                                                        headRev: repo.head?.rev)
+        configuration.welcomeTimeoutMs = welcomeTimeoutMs
+        session = DeviceSession(configuration: configuration)
         (outgoingStream, outgoing) = AsyncStream<[UInt8]>.makeStream()
     }
 

@@ -4,8 +4,8 @@ extension DeviceSession {
     public mutating func tick(now: Int) -> [Action] {
         switch state {
         case .awaitingWelcome:
-            if now - helloSentAt >= DeviceRelayProtocol.welcomeTimeoutMs {
-                return close(.timeout, reason: "no welcome within \(DeviceRelayProtocol.welcomeTimeoutMs) ms")
+            if now - helloSentAt >= configuration.welcomeTimeoutMs {
+                return close(.timeout, reason: "no welcome within \(configuration.welcomeTimeoutMs) ms")
             }
             return []
         case .established:
@@ -28,7 +28,7 @@ extension DeviceSession {
     /// When `tick` next needs calling, if ever.
     public var nextDeadline: Int? {
         switch state {
-        case .awaitingWelcome: return helloSentAt + DeviceRelayProtocol.welcomeTimeoutMs
+        case .awaitingWelcome: return helloSentAt + configuration.welcomeTimeoutMs
         case .established:
             let ack = pushes.values.map(\.sentAt).min().map { $0 + limits.commitAckTimeoutMs }
             return [ack, health?.nextDeadline()].compactMap { $0 }.min()

@@ -12,6 +12,8 @@ public struct DeviceSession: Sendable {
         public var features: FeatureSet
         public var software: String?
         public var headRev: String?
+        /// How long to wait for `welcome` (section 10); only tests on a loaded machine widen it.
+        public var welcomeTimeoutMs = DeviceRelayProtocol.welcomeTimeoutMs
 
         public init(did: String, pairingToken: String? = nil, versions: [Int] = DeviceRelayProtocol.supportedMinorVersions,
                     features: FeatureSet, software: String? = "dpds/\(ProtocolModule.version)", headRev: String? = nil) {
