@@ -179,24 +179,21 @@ struct RepoBench: AsyncParsableCommand {
     /// User plus system CPU time of this process: the per-commit cost on one core, which the
     /// machine's load does not inflate the way it inflates wall time.
     func cpuSeconds() -> Double {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
+        let usage = selfUsage()
         let t = { (v: timeval) in Double(v.tv_sec) + Double(v.tv_usec) / 1e6 }
         return t(usage.ru_utime) + t(usage.ru_stime)
     }
 
-    func peakRSSMB() -> Double {
+    func peakRSSMB() -> Double { Double(selfUsage().ru_maxrss) / 1024 }
+
+    func selfUsage() -> rusage {
         var usage = rusage()
         #if os(Linux)
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         #else
         getrusage(RUSAGE_SELF, &usage)
         #endif
-        return Double(usage.ru_maxrss) / 1024
+        return usage
     }
 
     func atmst() -> [String: Double]? {
