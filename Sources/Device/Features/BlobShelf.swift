@@ -32,22 +32,9 @@ public struct BlobShelf: Sendable {
     /// The blobs `writes` reference (`{"$type": "blob", "ref": link}` anywhere in a record) that are not here.
     public func missing(in writes: [ProxiedWrite]) -> [CID] {
         var out: [CID] = []
-        for write in writes { if let value = write.value { Self.collect(.map(value), into: &out) } }
-        return out.filter { !holds($0) }
-    }
-
-    private static func collect(_ value: DataValue, into out: inout [CID]) {
-        switch value {
-        case .map(let map):
-            if map["$type"]?.stringValue == "blob", case .link(let cid)? = map["ref"] {
-                if !out.contains(cid) { out.append(cid) }
-                return
-            }
-            for (_, v) in map { collect(v, into: &out) }
-        case .array(let items):
-            for v in items { collect(v, into: &out) }
-        default:
-            return
+        for case let value? in writes.map(\.value) {
+            for cid in DataValue.map(value).blobReferences where !out.contains(cid) { out.append(cid) }
         }
+        return out.filter { !holds($0) }
     }
 }

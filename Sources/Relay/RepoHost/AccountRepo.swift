@@ -58,11 +58,11 @@ actor AccountRepo {
                     throw RepoHostError.invalidSwap("Record already exists: at://\(did)/\(c)/\(r)")
                 }
                 engineWrites.append(.create(collection: c, rkey: r, record: DAGCBOR.encode(value)))
-                blobs += BlobRefs.find(in: value)
+                blobs += value.blobReferences
             case .update(let c, let r, let value, let swap):
                 try checkSwap(c, r, swap)
                 engineWrites.append(.update(collection: c, rkey: r, record: DAGCBOR.encode(value)))
-                blobs += BlobRefs.find(in: value)
+                blobs += value.blobReferences
             case .delete(let c, let r, let swap):
                 try checkSwap(c, r, swap)
                 guard try repo.record(collection: c, rkey: r) != nil else { throw RepoHostError.recordNotFound }

@@ -45,8 +45,8 @@ enum RepoXRPC {
     /// replaced or deleted record named are deleted.
     static func commit(_ env: RelayEnvironment, did: String, writes: [RepoWrite], swapCommit: CID?) async throws -> RepoCommit {
         var named: [String] = []
-        for case let .create(_, _, value) in writes { named += BlobRefs.find(in: value).map(\.string) }
-        for case let .update(_, _, value, _) in writes { named += BlobRefs.find(in: value).map(\.string) }
+        for case let .create(_, _, value) in writes { named += value.blobReferences.map(\.string) }
+        for case let .update(_, _, value, _) in writes { named += value.blobReferences.map(\.string) }
         if !named.isEmpty, let missing = try await env.blobs.missing(did: did, cids: named).first {
             throw XRPCError.invalidRequest("Could not find blob: \(missing)", name: "BlobNotFound")
         }
@@ -57,8 +57,8 @@ enum RepoXRPC {
             case .create(let c, let r, let value), .update(let c, let r, let value, _):
                 // A new record without blobs has no references to set (a deleted one's were dropped):
                 // skipping it spares every plain post a write transaction on the blob database.
-                if case .create = write, BlobRefs.find(in: value).isEmpty { continue }
-                try await env.blobs.setReferences(did: did, recordURI: uri(did, c, r), cids: BlobRefs.find(in: value).map(\.string))
+                if case .create = write, value.blobReferences.isEmpty { continue }
+                try await env.blobs.setReferences(did: did, recordURI: uri(did, c, r), cids: value.blobReferences.map(\.string))
             case .delete(let c, let r, _):
                 try await env.blobs.unreference(did: did, recordURI: uri(did, c, r))
             }
