@@ -21,7 +21,10 @@ public struct PLCDirectoryClient: Sendable {
     public let baseURL: String
     let http: IdentityHTTP
 
-    public init(baseURL: String, http: IdentityHTTP = IdentityHTTP()) {
+    /// 30 s rather than the 10 s of other identity lookups: a genesis that does not reach the
+    /// directory fails createAccount, and a busy directory (or a loaded 2-core test box) can take
+    /// more than 10 s to answer.
+    public init(baseURL: String, http: IdentityHTTP = IdentityHTTP(timeout: 30)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.http = http
     }
