@@ -7,11 +7,10 @@ import ServiceLifecycle
 enum SubscribeRepos {
     static func serve(session: FirehoseSession, cursorText: String?, inbound: WebSocketInboundStream,
                       outbound: WebSocketOutboundWriter) async throws {
-        // One WebSocket frame per event: WebSocketOutboundWriter has no multi-frame write, so each
-        // write is its own flush; the bytes themselves are shared with every other subscriber.
-        let send: @Sendable (ByteBuffer) async throws -> Void = { buffer in
-            try await outbound.write(.binary(buffer))
-        }
+        // One WebSocket frame per event, a batch of them per flush; the bytes are shared with every
+        // other subscriber.
+        let writer = SubscribeReposWriter(outbound)
+        let send: @Sendable (ByteBuffer) async throws -> Void = { try await writer.write([$0]) }
         let cursor = cursorText.map { Int64($0) ?? -1 }
         if let cursor, cursor < 0 {
             try await send(ByteBuffer(bytes: FirehoseFrame.error("InvalidRequest", message: "cursor must be a non-negative integer")))
@@ -24,7 +23,7 @@ enum SubscribeRepos {
                 for try await _ in inbound {}
             }
             group.addTask {
-                try await session.run(cursor: cursor, write: send)
+                try await session.run(cursor: cursor, write: { try await writer.write($0) })
             }
             // Whichever ends first (client gone, or stream over) ends the other.
             _ = try await group.next()
