@@ -2,22 +2,43 @@ import Foundation
 import Synchronization
 
 /// Fan-out of freshly sequenced events to live subscribers. Publishing never waits: each subscriber
-/// has a bounded buffer, and one that lets it fill is cut off (and told ConsumerTooSlow) instead of
+/// has a bounded mailbox, and one that lets it fill is cut off (and told ConsumerTooSlow) instead of
 /// slowing the writers or the other subscribers.
 public final class FirehoseHub: Sendable {
     public final class Subscription: Sendable {
-        public let events: AsyncStream<SequencedEvent>
-        let continuation: AsyncStream<SequencedEvent>.Continuation
-        private let cut = Mutex(false)
-        public var wasCutOff: Bool { cut.withLock { $0 } }
-        fileprivate func markCut() { cut.withLock { $0 = true } }
+        let mailbox: FirehoseMailbox
+        public var wasCutOff: Bool { mailbox.wasCutOff }
         /// Unregisters from the hub (also what happens when the consuming task is cancelled).
-        public func cancel() { continuation.finish() }
+        public func cancel() { mailbox.finish() }
+        /// Everything delivered since the last call, in seq order; nil when the stream is over.
+        public func nextBatch() async -> [SequencedEvent]? { await mailbox.nextBatch() }
+        /// The same events one at a time.
+        public var events: Events { Events(subscription: self) }
 
-        fileprivate init(bufferLimit: Int) {
-            (events, continuation) = AsyncStream.makeStream(of: SequencedEvent.self,
-                                                            bufferingPolicy: .bufferingOldest(bufferLimit))
+        fileprivate init(mailbox: FirehoseMailbox) { self.mailbox = mailbox }
+    }
+
+    public struct Events: AsyncSequence, Sendable {
+        public typealias Element = SequencedEvent
+        let subscription: Subscription
+
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            let subscription: Subscription
+            var batch: [SequencedEvent] = []
+            var index = 0
+
+            public mutating func next() async -> SequencedEvent? {
+                if index == batch.count {
+                    guard let next = await subscription.nextBatch() else { return nil }
+                    batch = next
+                    index = 0
+                }
+                defer { index += 1 }
+                return batch[index]
+            }
         }
+
+        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(subscription: subscription) }
     }
 
     private let subscribers = Mutex([ObjectIdentifier: Subscription]())
@@ -28,12 +49,15 @@ public final class FirehoseHub: Sendable {
     }
 
     public func subscribe() -> Subscription {
-        let subscription = Subscription(bufferLimit: bufferLimit)
-        let id = ObjectIdentifier(subscription)
-        subscribers.withLock { $0[id] = subscription }
-        subscription.continuation.onTermination = { [weak self] _ in
+        let box = Mutex<ObjectIdentifier?>(nil)
+        let mailbox = FirehoseMailbox(limit: bufferLimit) { [weak self] in
+            guard let id = box.withLock({ $0 }) else { return }
             self?.subscribers.withLock { _ = $0.removeValue(forKey: id) }
         }
+        let subscription = Subscription(mailbox: mailbox)
+        let id = ObjectIdentifier(subscription)
+        box.withLock { $0 = id }
+        subscribers.withLock { $0[id] = subscription }
         return subscription
     }
 
@@ -41,18 +65,13 @@ public final class FirehoseHub: Sendable {
 
     func publish(_ event: SequencedEvent) { publish([event]) }
 
-    /// A batch in seq order: the subscriber list is copied once for all of it.
+    /// A batch in seq order: the subscriber list is copied once, and each subscriber gets the whole
+    /// batch in one append (the frames' bytes are shared, not copied).
     func publish(_ events: [SequencedEvent]) {
         guard !events.isEmpty else { return }
         let current = subscribers.withLock { Array($0.values) }
         for subscription in current {
-            for event in events {
-                if case .dropped = subscription.continuation.yield(event) {
-                    subscription.markCut()
-                    subscription.continuation.finish()
-                    break
-                }
-            }
+            subscription.mailbox.append(events)
         }
     }
 }

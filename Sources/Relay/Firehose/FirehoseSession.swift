@@ -1,5 +1,8 @@
+import NIOCore
+
 /// One subscribeRepos connection, independent of the socket: replay from a cursor, then live events,
-/// each sent through `send`. Returns when the stream ends; the caller closes the connection.
+/// each sent through `send` as the shared bytes the sequencer encoded once. Returns when the stream
+/// ends; the caller closes the connection.
 public struct FirehoseSession: Sendable {
     let sequencer: Sequencer
     let hub: FirehoseHub
@@ -10,44 +13,56 @@ public struct FirehoseSession: Sendable {
         self.hub = hub
     }
 
+    /// For in-process consumers that want plain bytes (tests, the firehose proxy).
     public func run(cursor: Int64?, send: @Sendable ([UInt8]) async throws -> Void) async throws {
+        try await run(cursor: cursor, write: { frames in
+            for frame in frames { try await send(Array(frame.readableBytesView)) }
+        })
+    }
+
+    /// `write` gets frames in order, as many at a time as are ready (a replay page, or everything
+    /// that piled up while the previous batch was being written), to go out with one flush.
+    public func run(cursor: Int64?, write: @Sendable ([ByteBuffer]) async throws -> Void) async throws {
+        func send(_ frame: ByteBuffer) async throws { try await write([frame]) }
         var lastSent: Int64 = 0
         let subscription: FirehoseHub.Subscription
         if let cursor {
             let bounds = try await sequencer.bounds()
             if cursor > bounds.latest {
-                try await send(FirehoseFrame.error("FutureCursor", message: "Cursor in the future."))
+                try await send(ByteBuffer(bytes: FirehoseFrame.error("FutureCursor", message: "Cursor in the future.")))
                 return
             }
             lastSent = cursor
             if let oldest = bounds.oldest, cursor + 1 < oldest {
-                try await send(FirehoseFrame.info("OutdatedCursor", message: "Requested cursor exceeded limit. Possibly missing events"))
+                try await send(ByteBuffer(bytes: FirehoseFrame.info("OutdatedCursor", message: "Requested cursor exceeded limit. Possibly missing events")))
             }
             // Catch up from storage first, then subscribe and read once more: anything sequenced
             // between the two reads arrives twice and is skipped by seq below, so nothing is lost.
-            try await replay(after: &lastSent, send: send)
+            try await replay(after: &lastSent, write: write)
             subscription = hub.subscribe()
-            try await replay(after: &lastSent, send: send)
+            try await replay(after: &lastSent, write: write)
         } else {
             subscription = hub.subscribe()
         }
         defer { subscription.cancel() }
-        for await event in subscription.events {
-            if event.seq <= lastSent { continue }
-            try await send(event.frame)
-            lastSent = event.seq
+        // Whatever piled up while the last batch was being written goes out back to back.
+        while let batch = await subscription.nextBatch() {
+            let fresh = batch.filter { $0.seq > lastSent }
+            guard let last = fresh.last else { continue }
+            try await write(fresh.map(\.wire))
+            lastSent = last.seq
         }
         if subscription.wasCutOff {
-            try await send(FirehoseFrame.error("ConsumerTooSlow", message: "Stream consumer too slow"))
+            try await send(ByteBuffer(bytes: FirehoseFrame.error("ConsumerTooSlow", message: "Stream consumer too slow")))
         }
     }
 
-    private func replay(after lastSent: inout Int64, send: @Sendable ([UInt8]) async throws -> Void) async throws {
+    private func replay(after lastSent: inout Int64, write: @Sendable ([ByteBuffer]) async throws -> Void) async throws {
         while true {
             let page = try await sequencer.events(after: lastSent, limit: replayPageSize)
-            for event in page {
-                try await send(event.frame)
-                lastSent = event.seq
+            if let last = page.last {
+                try await write(page.map(\.wire))
+                lastSent = last.seq
             }
             if page.count < replayPageSize { return }
         }

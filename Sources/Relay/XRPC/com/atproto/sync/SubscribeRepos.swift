@@ -7,12 +7,13 @@ import ServiceLifecycle
 enum SubscribeRepos {
     static func serve(session: FirehoseSession, cursorText: String?, inbound: WebSocketInboundStream,
                       outbound: WebSocketOutboundWriter) async throws {
-        let send: @Sendable ([UInt8]) async throws -> Void = { bytes in
-            try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
-        }
+        // One WebSocket frame per event, a batch of them per flush; the bytes are shared with every
+        // other subscriber.
+        let writer = SubscribeReposWriter(outbound)
+        let send: @Sendable (ByteBuffer) async throws -> Void = { try await writer.write([$0]) }
         let cursor = cursorText.map { Int64($0) ?? -1 }
         if let cursor, cursor < 0 {
-            try await send(FirehoseFrame.error("InvalidRequest", message: "cursor must be a non-negative integer"))
+            try await send(ByteBuffer(bytes: FirehoseFrame.error("InvalidRequest", message: "cursor must be a non-negative integer")))
             return
         }
         // A graceful shutdown ends open subscriptions instead of waiting on them forever.
@@ -22,7 +23,7 @@ enum SubscribeRepos {
                 for try await _ in inbound {}
             }
             group.addTask {
-                try await session.run(cursor: cursor, send: send)
+                try await session.run(cursor: cursor, write: { try await writer.write($0) })
             }
             // Whichever ends first (client gone, or stream over) ends the other.
             _ = try await group.next()
