@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Protocol
 
 /// Everything the relay needs to run, named after the reference PDS's environment variables so
@@ -172,6 +173,11 @@ extension RelayConfig {
         }
         // PDS_DEVICE_MAX_IN_FLIGHT: how many pushes a desktop may pipeline (welcome.limits.maxInFlight).
         if let window = Int(env["PDS_DEVICE_MAX_IN_FLIGHT"] ?? ""), window >= 1 { settings.policy.limits.maxInFlight = window }
+        // PDS_FIREHOSE_UPSTREAM: the network relay `firehose-proxy` subscribes to (e.g. bsky.network).
+        // Unset, the relay opens no upstream connection and grants no `firehose-proxy`.
+        if let upstream = env["PDS_FIREHOSE_UPSTREAM"], !upstream.isEmpty {
+            settings.networkFirehose = WebSocketFirehoseSource(upstream: upstream, logger: Logger(label: "dpds.relay.firehose-upstream"))
+        }
         return settings
     }
 }
