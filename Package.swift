@@ -116,17 +116,19 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        // The in-process relay the relay and integration tests start.
+        .target(name: "RelayTestSupport", dependencies: ["Relay", "TestSupport"], path: "Tests/RelayTestSupport"),
         .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "Tunnel", "TestSupport"]),
         .testTarget(name: "RepoTests", dependencies: ["Repo", "Protocol", "TestSupport"]),
         .testTarget(name: "TunnelTests", dependencies: ["Tunnel", "TestSupport"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "Repo", "Protocol", "TestSupport"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "Repo", "Protocol", "TestSupport", "RelayTestSupport"]),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "Repo", "Protocol", "Tunnel", "Keys", "TestSupport"]),
         .testTarget(name: "KeysTests", dependencies: ["Keys", "Protocol", "TestSupport"]),
         // Both peers in one process: enrollment, recovery, leaving a relay.
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Relay", "Device", "Repo", "Protocol", "Tunnel", "Keys", "TestSupport",
+                "Relay", "Device", "Repo", "Protocol", "Tunnel", "Keys", "TestSupport", "RelayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -3,6 +3,8 @@ import Logging
 import Protocol
 import Relay
 import Device
+import RelayTestSupport
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -13,8 +15,7 @@ struct EnrollRelay: Sendable {
     let port: Int
     let environment: RelayEnvironment
     let dataDirectory: URL
-    let task: Task<Void, any Error>
-    let shutdown: RelayShutdown
+    let running: RunningRelay
 
     var base: String { "http://127.0.0.1:\(port)" }
 
@@ -44,26 +45,12 @@ struct EnrollRelay: Sendable {
         let environment = try RelayEnvironment(config: config, logger: logger,
                                                enrollmentSettings: Enrollment.Settings(policy: policy, plcDirectory: plcURL,
                                                                                       networkFirehose: networkFirehose))
-        let server = RelayServer(environment: environment)
-        let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
-        let shutdown = RelayShutdown()
-        let task = Task {
-            defer { readyContinuation.finish() }
-            try await server.run(shutdown: shutdown) { port in readyContinuation.yield(port) }
-        }
-        let port = try await deadline(300) {
-            var iterator = ready.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw EnrollTestError.serverExited }
-            return port
-        }
+        let running = try await RunningRelay.start(environment)
         try await environment.enrollment.start()
-        return EnrollRelay(port: port, environment: environment, dataDirectory: dir, task: task, shutdown: shutdown)
+        return EnrollRelay(port: running.port, environment: environment, dataDirectory: dir, running: running)
     }
 
-    func stop() async {
-        await shutdown.trigger()
-        _ = await task.result
-    }
+    func stop() async { await running.stop() }
 
     struct Reply: Sendable {
         let status: Int
@@ -144,21 +131,10 @@ func makeDesktop(_ lines: Lines = Lines(), features: FeatureSet = DeviceSession.
 }
 
 enum EnrollTestError: Error {
-    case serverExited
-    case timedOut(Double)
     case http(Int, String)
 }
 
 /// Bounds a wait on an event; generous, only so a bug fails instead of hanging.
 func deadline<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw EnrollTestError.timedOut(seconds)
-        }
-        let result = try await group.next()!
-        group.cancelAll()
-        return result
-    }
+    try await bounded(seconds, operation)
 }

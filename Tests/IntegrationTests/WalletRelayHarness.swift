@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import Relay
+import RelayTestSupport
+import TestSupport
 
 /// A relay in this process on a free loopback port, over real SQLite files in a temp directory,
 /// for the wallet scenarios. Ready when the server reports its bound port, never after a sleep.
@@ -10,8 +12,7 @@ struct WalletRelay: Sendable {
     let environment: RelayEnvironment
     let dataDirectory: URL
     let logs: LogCapture
-    private let task: Task<Void, any Error>
-    private let shutdown: RelayShutdown
+    private let running: RunningRelay
 
     var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
@@ -29,40 +30,15 @@ struct WalletRelay: Sendable {
         logger.logLevel = .trace
         let environment = try registrar.map { try RelayEnvironment(config: config, logger: logger, registrar: $0) }
             ?? RelayEnvironment(config: config, logger: logger)
-        let server = RelayServer(environment: environment)
-        let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
-        let shutdown = RelayShutdown()
-        let task = Task {
-            defer { readyContinuation.finish() }
-            try await server.run(shutdown: shutdown) { port in readyContinuation.yield(port) }
-        }
-        let port = try await walletDeadline(seconds: 60) {
-            var iterator = ready.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw WalletHarnessError.serverExited }
-            return port
-        }
-        return WalletRelay(port: port, environment: environment, dataDirectory: dir, logs: logs, task: task, shutdown: shutdown)
+        let running = try await RunningRelay.start(environment, within: 60)
+        return WalletRelay(port: running.port, environment: environment, dataDirectory: dir, logs: logs, running: running)
     }
 
-    func stop() async {
-        await shutdown.trigger()
-        _ = await task.result
-    }
+    func stop() async { await running.stop() }
 }
 
-enum WalletHarnessError: Error { case serverExited, timedOut }
-
 func walletDeadline<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw WalletHarnessError.timedOut
-        }
-        let result = try await group.next()!
-        group.cancelAll()
-        return result
-    }
+    try await bounded(seconds, operation)
 }
 
 final class LogCapture: @unchecked Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Relay
+import RelayTestSupport
 import TestSupport
 
 /// A relay running in-process on a free loopback port, over real SQLite files in a temp directory.
@@ -9,8 +10,7 @@ struct RelayHarness: Sendable {
     let port: Int
     let environment: RelayEnvironment
     let dataDirectory: URL
-    private let task: Task<Void, any Error>
-    private let shutdown: RelayShutdown
+    private let running: RunningRelay
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -34,26 +34,12 @@ struct RelayHarness: Sendable {
         var logger = Logger(label: "relay-test")
         logger.logLevel = .warning
         let environment = try RelayEnvironment(config: try config(dataDirectory: dir, configure: configure), logger: logger)
-        let server = RelayServer(environment: environment)
-        let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
-        let shutdown = RelayShutdown()
-        let task = Task {
-            defer { readyContinuation.finish() }
-            try await server.run(shutdown: shutdown) { port in readyContinuation.yield(port) }
-        }
-        let port = try await withDeadline(seconds: 60) {
-            var iterator = ready.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw HarnessError.serverExited }
-            return port
-        }
-        return RelayHarness(port: port, environment: environment, dataDirectory: dir, task: task, shutdown: shutdown)
+        let running = try await RunningRelay.start(environment, within: 60)
+        return RelayHarness(port: running.port, environment: environment, dataDirectory: dir, running: running)
     }
 
     /// Graceful stop, as SIGTERM would; waits until the server has finished.
-    func stop() async {
-        await shutdown.trigger()
-        _ = await task.result
-    }
+    func stop() async { await running.stop() }
 
     /// Runs a python peer off the cooperative pool (it blocks while the server under test needs threads).
     func peer(_ script: String, _ arguments: [String] = [], timeout: TimeInterval = 300) async throws -> [String: Any] {
@@ -75,20 +61,10 @@ func runPeer(_ script: String, _ arguments: [String], timeout: TimeInterval = 30
 
 enum HarnessError: Error {
     case serverExited
-    case timedOut
     case badPeerOutput(String)
 }
 
 /// Bounds a wait on an event; the bound is generous and only there so a bug fails instead of hanging.
 func withDeadline<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw HarnessError.timedOut
-        }
-        let result = try await group.next()!
-        group.cancelAll()
-        return result
-    }
+    try await bounded(seconds, operation)
 }
