@@ -14,7 +14,7 @@ actor AccountRepo {
     typealias Sequence = @Sendable (RepoCommit) throws -> Void
     let did: String
     private(set) var repo: Repository
-    let storage: BufferedRepoStorage
+    nonisolated let storage: BufferedRepoStorage
     private let lookupKey: EngineRepoHost.KeyLookup
     /// Fetched (and unsealed) once: every commit needs it.
     private var cachedKey: (any SigningKey)?
@@ -32,11 +32,14 @@ actor AccountRepo {
     /// Built commits waiting for the next flush, in commit order.
     private var waiting: [Waiter] = []
     private var flushing = false
+    /// The head of the last durable commit: what reads show (a built commit is not there until its fsync).
+    private var durableHead: (cid: CID, rev: String)?
 
     init(did: String, storage: SQLiteRepoStorage, lookupKey: @escaping EngineRepoHost.KeyLookup) throws {
         self.did = did
         self.storage = BufferedRepoStorage(base: storage)
         repo = try Repository(storage: self.storage, did: did)
+        durableHead = repo.head.map { ($0.commit, $0.rev) }
         self.lookupKey = lookupKey
         flushQueue = DispatchQueue(label: "dpds.repo.flush")
         sequencerQueue = DispatchQueue(label: "dpds.repo.sequence")
@@ -142,6 +145,7 @@ actor AccountRepo {
             let storage = self.storage
             do {
                 try await io { try storage.flush() }
+                if let last = group.last?.commit { durableHead = (last.cid, last.rev) }
             } catch {
                 // This group's commits, and any built on them since, are lost: start again from SQLite.
                 group += waiting
@@ -181,16 +185,17 @@ actor AccountRepo {
     }
 
     /// Writes every queued commit, so SQLite holds everything the in-memory head refers to; the
-    /// caller reads with no suspension in between.
+    /// caller reads with no suspension in between. A transaction the flush loop has under way counts
+    /// too: a hop through the serial flush queue waits it out.
     private func settle() async throws {
         let storage = self.storage
-        while storage.queuedCount > 0 { try await io { try storage.flush() } }
+        while storage.unsettledCount > 0 { try await io { try storage.flush() } }
     }
 
     // MARK: reads
 
     func getRecord(collection: String, rkey: String) throws -> (cid: CID, value: DataValue)? {
-        guard let cid = try repo.record(collection: collection, rkey: rkey),
+        guard let cid = try storage.base.record(collection: collection, rkey: rkey),
               let bytes = try storage.block(cid) else { return nil }
         return (cid, try DAGCBOR.decode(bytes))
     }
@@ -205,7 +210,7 @@ actor AccountRepo {
 
     func collections() throws -> [String] { try storage.collections() }
 
-    func head() -> RepoHead? { repo.head }
+    func head() -> (cid: CID, rev: String)? { durableHead }
 
     func blocks(_ cids: [CID]) async throws -> (found: [(cid: CID, bytes: [UInt8])], missing: [CID]) {
         try await settle()

@@ -7,7 +7,7 @@ import Synchronization
 /// queues each commit's `StorageWrite` (and serves its blocks to the tree) until `flush` writes
 /// everything queued to SQLite in one transaction, one fsync. So several commits built one after
 /// the other share a single fsync, and each still exists (with its own blocks, ops and signature)
-/// for the firehose. Listing and export read SQLite only: they see durable commits.
+/// for the firehose. Reads of records and of the head go to SQLite: they see durable commits only.
 final class BufferedRepoStorage: RepoStorage, @unchecked Sendable {
     // @unchecked: `state` is a Mutex; `base` (GRDB) serialises its own accesses.
     let base: SQLiteRepoStorage
@@ -42,6 +42,12 @@ final class BufferedRepoStorage: RepoStorage, @unchecked Sendable {
     /// How many commits are queued and not yet being written.
     var queuedCount: Int { state.withLock { $0.queued.count } }
 
+    /// How many commits are not durable yet: queued, or in the transaction being written now.
+    var unsettledCount: Int { state.withLock { $0.queued.count + $0.writing.count } }
+
+    /// Tests only: runs on the flush thread before each transaction, so a test can hold a flush open.
+    nonisolated(unsafe) var beforeWrite: (@Sendable () -> Void)?
+
     /// Writes what is queued now in one durable transaction. One flush at a time (the account's
     /// flush queue is serial); commits queued meanwhile wait for the next flush.
     func flush() throws {
@@ -51,6 +57,7 @@ final class BufferedRepoStorage: RepoStorage, @unchecked Sendable {
             return s.writing
         }
         guard !batch.isEmpty else { return }
+        beforeWrite?()
         defer {
             state.withLock { s in
                 s.writing = []

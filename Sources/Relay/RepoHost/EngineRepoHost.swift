@@ -27,7 +27,7 @@ public final class EngineRepoHost: RepoHost {
     }
 
     /// The account's repo actor, opening its store on first use (under the lock, so only once).
-    private func repository(_ did: String, create: Bool = false) throws -> AccountRepo {
+    func repository(_ did: String, create: Bool = false) throws -> AccountRepo {
         try open.withLock { open in
             if let r = open[did] { return r }
             let file = path(did)
@@ -63,8 +63,8 @@ public final class EngineRepoHost: RepoHost {
     }
 
     public func head(did: String) async throws -> (cid: CID, rev: String)? {
-        guard let repo = try? repository(did), let h = await repo.head() else { return nil }
-        return (h.commit, h.rev)
+        guard let repo = try? repository(did) else { return nil }
+        return await repo.head()
     }
 
     public func blocks(did: String, cids: [CID]) async throws -> (found: [(cid: CID, bytes: [UInt8])], missing: [CID]) {

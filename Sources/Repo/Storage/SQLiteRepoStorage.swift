@@ -59,6 +59,14 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         }.map { Array($0) }
     }
 
+    /// The record's CID in the records index: the state of the last durable commit.
+    public func record(collection: String, rkey: String) throws -> CID? {
+        try db.read { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT cid FROM records WHERE collection = ? AND rkey = ?"),
+                              arguments: [collection, rkey])
+        }.map { try Self.cid($0) }
+    }
+
     public func head() throws -> RepoHead? {
         try db.read { db -> RepoHead? in
             guard let row = try Row.fetchOne(db, sql: "SELECT did, commit_cid, rev, data_cid FROM head WHERE id = 1") else { return nil }
