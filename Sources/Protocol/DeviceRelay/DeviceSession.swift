@@ -3,7 +3,7 @@
 ///
 /// The caller owns everything persistent: it builds commits, verifies ack signatures (6.4), keeps
 /// unacknowledged pushes across reconnects (`pendingPushes`) and answers the relay's requests.
-public struct DeviceSession: Sendable {
+public struct DeviceSession: Sendable, ControlStreamMachine {
     public struct Configuration: Hashable, Sendable {
         public var did: String
         /// Only on first contact (section 4.2).
@@ -71,7 +71,7 @@ public struct DeviceSession: Sendable {
     public private(set) var granted: FeatureSet = [:]
     public private(set) var status: PeerStatus = .ok
 
-    private var reader = FrameReader(limit: DeviceRelayProtocol.handshakeMaxFrameBytes)
+    var reader = FrameReader(limit: DeviceRelayProtocol.handshakeMaxFrameBytes)
     var helloSentAt = 0
     var health: HealthMonitor?
     private var nextPushID = 1
@@ -104,35 +104,15 @@ public struct DeviceSession: Sendable {
         guard !isClosed else { return [] }
         reader.append(bytes)
         health?.received(now: now)
-        var actions: [Action] = []
-        while !isClosed {
-            let message: DeviceRelayMessage?
-            do {
-                message = try reader.next()
-            } catch {
-                actions += close(error.closeCode, reason: "\(error)")
-                break
-            }
-            guard let message else { break }
-            actions += handle(message, now: now)
-        }
-        return actions
+        return drainFrames(now: now)
     }
 
     /// The control stream ended: a partial frame is malformed input, otherwise the session is over.
-    public mutating func streamEnded() -> [Action] {
-        guard !isClosed else { return [] }
-        do {
-            try reader.finish()
-            return close(.noError, reason: "control stream ended")
-        } catch {
-            return close(error.closeCode, reason: "\(error)")
-        }
-    }
+    public mutating func streamEnded() -> [Action] { controlStreamEnded() }
 
-    private var isClosed: Bool { if case .closed = state { return true }; return false }
+    var isClosed: Bool { if case .closed = state { return true }; return false }
 
-    private mutating func handle(_ message: DeviceRelayMessage, now: Int) -> [Action] {
+    mutating func handle(_ message: DeviceRelayMessage, now: Int) -> [Action] {
         if state == .awaitingWelcome {
             switch message {
             case .welcome(let w): return established(w, now: now)

@@ -3,7 +3,7 @@
 /// `.authenticate` (verify and consume a pairing token, or check the endpoint binding, then
 /// `accept`/`reject`), `.commitReceived` (validate, sign, sequence — idempotent by rev — then
 /// `acknowledge`/`rejectCommit`), `.writeCompleted`/`.writeTimedOut` (answer the XRPC caller).
-public struct RelaySession: Sendable {
+public struct RelaySession: Sendable, ControlStreamMachine {
     public struct Authentication: Hashable, Sendable {
         public var did: String
         /// The device's TLS endpoint id (its Ed25519 public key).
@@ -63,7 +63,7 @@ public struct RelaySession: Sendable {
     public private(set) var granted: FeatureSet = [:]
     public private(set) var deviceStatus: PeerStatus = .ok
 
-    private var reader = FrameReader(limit: DeviceRelayProtocol.handshakeMaxFrameBytes)
+    var reader = FrameReader(limit: DeviceRelayProtocol.handshakeMaxFrameBytes)
     let openedAt: Int
     private var hello: Hello?
     private var version = 0
@@ -86,32 +86,13 @@ public struct RelaySession: Sendable {
         guard !isClosed else { return [] }
         reader.append(bytes)
         lastReceived = now
-        var actions: [Action] = []
-        while !isClosed {
-            let message: DeviceRelayMessage?
-            do {
-                message = try reader.next()
-            } catch {
-                actions += close(error.closeCode, reason: "\(error)")
-                break
-            }
-            guard let message else { break }
-            actions += handle(message, now: now)
-        }
-        return actions
+        return drainFrames(now: now)
     }
 
-    public mutating func streamEnded() -> [Action] {
-        guard !isClosed else { return [] }
-        do {
-            try reader.finish()
-            return close(.noError, reason: "control stream ended")
-        } catch {
-            return close(error.closeCode, reason: "\(error)")
-        }
-    }
+    /// The control stream ended: a partial frame is malformed input, otherwise the session is over.
+    public mutating func streamEnded() -> [Action] { controlStreamEnded() }
 
-    private mutating func handle(_ message: DeviceRelayMessage, now: Int) -> [Action] {
+    mutating func handle(_ message: DeviceRelayMessage, now: Int) -> [Action] {
         switch state {
         case .awaitingHello:
             guard case .hello(let hello) = message else {
