@@ -15,6 +15,7 @@ struct RelayBench: AsyncParsableCommand {
     @Option(help: "Seconds per wrk run.") var seconds: Int = 10
     @Option(help: "Client counts.") var clients: [Int] = [1, 4, 16]
     @Option(help: "Firehose subscriber counts.") var subscribers: [Int] = [100, 1000]
+    @Option(help: "Fan-out pacing factor (FirehoseHub.pacing; default the relay's).") var pacing: Int?
 
     func run() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dpds-relay-bench-\(UUID().uuidString)")
@@ -26,6 +27,7 @@ struct RelayBench: AsyncParsableCommand {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let env = try RelayEnvironment(config: try RelayConfig.load(environment: [:], overrides: overrides), logger: logger)
+        if let pacing { env.hub.pacing = pacing }
         let server = RelayServer(environment: env)
         let shutdown = RelayShutdown()
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -94,8 +96,8 @@ struct RelayBench: AsyncParsableCommand {
         if complete < n { print("fan-out: counts min \(sockets.counts.min() ?? 0) max \(sockets.counts.max() ?? 0) of \(sequenced)") }
         let cut = sockets.closedCount
         sockets.stop()
-        print(String(format: "fan-out %5d WebSocket subscribers: writer %.0f writes/s (p99 %.2f ms), %d events, %d/%d subscribers received every one, %d cut off",
-                     n, run.perSecond, run.p99ms, sequenced, complete, n, cut))
+        print(String(format: "fan-out (pacing %d) %5d WebSocket subscribers: writer %.0f writes/s (p99 %.2f ms), %d events, %d/%d subscribers received every one, %d cut off",
+                     env.hub.pacing, n, run.perSecond, run.p99ms, sequenced, complete, n, cut))
         let events = Double(max(sequenced, 1))
         print(String(format: "  server CPU %.3f ms/event (%.1f us/event/subscriber over the %.3f ms/write without subscribers); bench subscribers' reader thread %.3f ms/event (%.2f us/event/subscriber)",
                      serverCPU * 1000 / events, n == 0 ? 0 : (serverCPU / events - cpuPerWrite) * 1e6 / Double(n), cpuPerWrite * 1000,

@@ -50,6 +50,13 @@ public final class FirehoseHub: Sendable {
     /// One per event loop that has had a subscriber; never removed (there are as many as cores).
     private let fanouts = Mutex([FirehoseLoopFanout]())
     private let sinkCount = Atomic<Int>(0)
+    private let pacingFactor = Atomic<Int>(3)
+    /// How much longer than a delivery to its WebSocket subscribers each event loop waits before
+    /// the next (see `FirehoseLoopFanout`); 0 delivers as soon as the loop gets to it.
+    public var pacing: Int {
+        get { pacingFactor.load(ordering: .relaxed) }
+        set { pacingFactor.store(max(newValue, 0), ordering: .relaxed) }
+    }
     public let bufferLimit: Int
 
     public init(bufferLimit: Int = 4096) {
@@ -76,7 +83,7 @@ public final class FirehoseHub: Sendable {
         sinkCount.add(1, ordering: .relaxed)
         let fanout = fanouts.withLock { list in
             if let found = list.first(where: { $0.loop === sink.loop }) { return found }
-            let made = FirehoseLoopFanout(loop: sink.loop)
+            let made = FirehoseLoopFanout(loop: sink.loop) { [weak self] in self?.pacing ?? 0 }
             list.append(made)
             return made
         }

@@ -6,6 +6,11 @@ import Synchronization
 /// the writer's cost does not depend on the number of subscribers. The loop then frames the
 /// batch once and hands the same bytes to each of its subscribers. Batches published while a
 /// delivery is pending ride along with it, so a busy loop writes fewer, larger batches.
+///
+/// Paced: after a delivery that took D, the next one starts no sooner than `pacing` x D later, so
+/// fan-out holds at most 1/(1+pacing) of the loop, which it shares with the writers' HTTP requests,
+/// however many subscribers there are. More subscribers then mean larger batches (fewer syscalls
+/// per event) and a few milliseconds more latency, not slower writers.
 final class FirehoseLoopFanout: @unchecked Sendable {
     // @unchecked: `sinks` is touched only on `loop`; the rest is behind `inbox`'s lock.
     private struct Inbox {
@@ -15,11 +20,14 @@ final class FirehoseLoopFanout: @unchecked Sendable {
     }
 
     let loop: any EventLoop
+    private let pacing: @Sendable () -> Int
     private let inbox = Mutex(Inbox())
     private var sinks: [FirehoseChannelSink] = []
+    private var nextDelivery = NIODeadline.uptimeNanoseconds(0)
 
-    init(loop: any EventLoop) {
+    init(loop: any EventLoop, pacing: @escaping @Sendable () -> Int) {
         self.loop = loop
+        self.pacing = pacing
     }
 
     func enqueue(_ events: [SequencedEvent]) {
@@ -28,7 +36,7 @@ final class FirehoseLoopFanout: @unchecked Sendable {
             defer { s.scheduled = true }
             return !s.scheduled
         }
-        if schedule { loop.execute { self.deliver() } }
+        if schedule { loop.execute { self.deliverWhenDue() } }
     }
 
     /// From `sink`'s loop: it gets every batch enqueued after this (and maybe one from just before;
@@ -39,10 +47,23 @@ final class FirehoseLoopFanout: @unchecked Sendable {
             defer { s.scheduled = true }
             return !s.scheduled
         }
-        if schedule { loop.execute { self.deliver() } }
+        if schedule { loop.execute { self.deliverWhenDue() } }
+    }
+
+    private func deliverWhenDue() {
+        if NIODeadline.now() < nextDelivery {
+            loop.scheduleTask(deadline: nextDelivery) { self.deliver() }
+        } else {
+            deliver()
+        }
     }
 
     private func deliver() {
+        let started = NIODeadline.now()
+        defer {
+            let ended = NIODeadline.now()
+            nextDelivery = ended + (ended - started) * pacing()
+        }
         let (events, added) = inbox.withLock { s in
             defer {
                 s.pending = []
