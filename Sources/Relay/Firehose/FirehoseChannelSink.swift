@@ -40,7 +40,12 @@ final class FirehoseChannelSink: ChannelDuplexHandler, @unchecked Sendable {
     /// Puts a sink at the head of `channel`'s pipeline.
     static func install(on channel: any Channel, limit: Int) async throws -> FirehoseChannelSink {
         let sink = FirehoseChannelSink(loop: channel.eventLoop, limit: limit)
-        try await channel.pipeline.addHandler(sink, position: .first).get()
+        do {
+            try await channel.pipeline.addHandler(sink, position: .first).get()
+        } catch {
+            sink.loop.execute { sink.finish() }   // completes `end` (a promise must not be dropped)
+            throw error
+        }
         return sink
     }
 
