@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+// Glibc's module map leaves out <sys/epoll.h>; swift-nio's C shim (already built for the relay) has it.
+import CNIOLinux
 #endif
 
 /// `count` real WebSocket subscribers to subscribeRepos over loopback TCP, all read by one thread
