@@ -100,8 +100,8 @@ struct RelayBench: AsyncParsableCommand {
                      env.hub.pacing, n, run.perSecond, run.p99ms, sequenced, complete, n, cut))
         let events = Double(max(sequenced, 1))
         print(String(format: "  server CPU %.3f ms/event (%.1f us/event/subscriber over the %.3f ms/write without subscribers); bench subscribers' reader thread %.3f ms/event (%.2f us/event/subscriber)",
-                     serverCPU * 1000 / events, n == 0 ? 0 : (serverCPU / events - cpuPerWrite) * 1e6 / Double(n), cpuPerWrite * 1000,
-                     readerCPU * 1000 / events, n == 0 ? 0 : readerCPU * 1e6 / events / Double(n)))
+                     serverCPU * 1000 / events, n == 0 ? 0.0 : (serverCPU / events - cpuPerWrite) * 1e6 / Double(n), cpuPerWrite * 1000,
+                     readerCPU * 1000 / events, n == 0 ? 0.0 : readerCPU * 1e6 / events / Double(n)))
     }
 
     static func createAccount(_ url: String, _ handle: String) async throws -> (String, String) {
