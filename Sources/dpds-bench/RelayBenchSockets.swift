@@ -7,8 +7,8 @@ import CNIOLinux
 
 /// `count` real WebSocket subscribers to subscribeRepos over loopback TCP, all read by one thread
 /// with epoll (a wake-up costs the sockets that are ready, not all 1,000 as with poll(2)): plain
-/// sockets, the RFC 6455 handshake, and frame parsing enough to count whole data messages and answer
-/// pings. The thread's own CPU time is kept (`readerCPUSeconds`) so the bench can take it out of the
+/// sockets, the RFC 6455 handshake, and frames counted as they are read (`WebSocketFrameCounter`,
+/// no copies) with pings answered. The thread's own CPU time is kept (`readerCPUSeconds`) so the bench can take it out of the
 /// process's, which is otherwise the server's.
 final class WebSocketSubscribers: @unchecked Sendable {
     // @unchecked: `received`, `closed` and `stopped` are guarded by `lock`; the rest is the reader thread's.
@@ -18,14 +18,19 @@ final class WebSocketSubscribers: @unchecked Sendable {
     private var stopped = false
     private var readerCPU = 0.0
     private var fds: [Int32] = []
-    private var buffers: [[UInt8]]
+    private var leftovers: [[UInt8]]
+    private var counters: [WebSocketFrameCounter]
+    /// Messages counted since they were last added to `received` (once per wake-up, not per read).
+    private var unpublished: [Int]
     private let finished = DispatchSemaphore(value: 0)
 
     init(port: Int, cursor: Int64, count: Int) throws {
         received = Array(repeating: 0, count: count)
         closed = Array(repeating: false, count: count)
-        buffers = Array(repeating: [], count: count)
-        for i in 0..<count { fds.append(try Self.connect(port: port, cursor: cursor, leftover: &buffers[i])) }
+        leftovers = Array(repeating: [], count: count)
+        counters = Array(repeating: WebSocketFrameCounter(), count: count)
+        unpublished = Array(repeating: 0, count: count)
+        for i in 0..<count { fds.append(try Self.connect(port: port, cursor: cursor, leftover: &leftovers[i])) }
         let thread = Thread { [self] in readLoop() }
         thread.name = "bench-ws-subscribers"
         thread.start()
@@ -83,7 +88,9 @@ final class WebSocketSubscribers: @unchecked Sendable {
         }
         var ready = [epoll_event](repeating: epoll_event(), count: 256)
         var chunk = [UInt8](repeating: 0, count: 65536)
-        for i in fds.indices { parse(i) }
+        var touched: [Int] = []   // connections with messages not yet in `received`
+        for i in fds.indices where leftovers[i].withUnsafeBytes({ consume(i, $0) }) { touched.append(i) }
+        leftovers = []
         var stoppedNow = false
         while !stoppedNow {
             let n = epoll_wait(epfd, &ready, Int32(ready.count), 100)
@@ -95,11 +102,15 @@ final class WebSocketSubscribers: @unchecked Sendable {
                     lock.withLock { closed[i] = true }
                     continue
                 }
-                buffers[i] += chunk[0..<got]
-                parse(i)
+                if chunk.withUnsafeBytes({ consume(i, UnsafeRawBufferPointer(rebasing: $0[0..<got])) }) { touched.append(i) }
             }
             let cpu = Self.threadCPUSeconds()
-            stoppedNow = lock.withLock { readerCPU = cpu; return stopped }
+            stoppedNow = lock.withLock {
+                for i in touched { received[i] += unpublished[i]; unpublished[i] = 0 }
+                readerCPU = cpu
+                return stopped
+            }
+            touched.removeAll(keepingCapacity: true)
         }
         close(epfd)
         finished.signal()
@@ -111,33 +122,18 @@ final class WebSocketSubscribers: @unchecked Sendable {
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
-    /// Consumes every complete frame in connection `i`'s buffer.
-    private func parse(_ i: Int) {
-        var at = 0
-        let buffer = buffers[i]
-        var messages = 0
-        while buffer.count - at >= 2 {
-            let opcode = buffer[at] & 0x0f, fin = buffer[at] & 0x80 != 0
-            var length = Int(buffer[at + 1] & 0x7f), header = 2
-            if length == 126 {
-                guard buffer.count - at >= 4 else { break }
-                length = Int(buffer[at + 2]) << 8 | Int(buffer[at + 3]); header = 4
-            } else if length == 127 {
-                guard buffer.count - at >= 10 else { break }
-                length = (0..<8).reduce(0) { $0 << 8 | Int(buffer[at + 2 + $1]) }; header = 10
-            }
-            guard buffer.count - at >= header + length else { break }
-            let payloadStart = at + header
-            at += header + length
-            switch opcode {
-            case 0x9: pong(fds[i], Array(buffer[payloadStart..<at]))
-            case 0x8: lock.withLock { closed[i] = true }
-            case 0x0, 0x1, 0x2: if fin { messages += 1 }
-            default: break
+    /// Counts connection `i`'s messages in `bytes`; true when it had some not yet published.
+    private func consume(_ i: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let fd = fds[i]
+        let messages = counters[i].consume(bytes) { event in
+            switch event {
+            case .ping(let payload): pong(fd, payload)
+            case .close: lock.withLock { closed[i] = true }
             }
         }
-        if at > 0 { buffers[i].removeFirst(at) }
-        if messages > 0 { lock.withLock { received[i] += messages } }
+        let fresh = unpublished[i] == 0 && messages > 0
+        unpublished[i] += messages
+        return fresh
     }
 
     /// A client frame must be masked; a zero mask leaves the payload as it is.
