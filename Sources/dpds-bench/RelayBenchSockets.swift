@@ -50,6 +50,12 @@ final class WebSocketSubscribers: @unchecked Sendable {
     private static func connect(port: Int, cursor: Int64, leftover: inout [UInt8]) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw BenchSocketError.system("socket", errno) }
+        // Set before connect so the window is sized from it. A remote subscriber's receive buffer is
+        // on its own machine; here, 1,000 of them left to autotune (up to tcp_rmem's 32 MiB) while one
+        // reader thread lags would put this host's TCP into memory pressure and slow the writers'
+        // connections for reasons that are the bench's, not the relay's.
+        var receiveBuffer: Int32 = 256 << 10
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -37,10 +37,18 @@ final class FirehoseChannelSink: ChannelDuplexHandler, @unchecked Sendable {
         end = loop.makePromise(of: Bool.self)
     }
 
+    static let sendBufferBytes: SocketOptionValue = 256 << 10
+
     /// Puts a sink at the head of `channel`'s pipeline.
     static func install(on channel: any Channel, limit: Int) async throws -> FirehoseChannelSink {
         let sink = FirehoseChannelSink(loop: channel.eventLoop, limit: limit)
         do {
+            // A fixed kernel send buffer per subscriber (the kernel doubles it): left to autotune,
+            // each slow subscriber can hold MiBs of kernel memory, and 1,000 of them push the whole
+            // host's TCP into memory pressure, which drops and retransmits the writers' HTTP
+            // packets too. What does not fit waits in `backlog` (shared buffers) and counts
+            // towards ConsumerTooSlow.
+            try await channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: sendBufferBytes).get()
             try await channel.pipeline.addHandler(sink, position: .first).get()
         } catch {
             sink.loop.execute { sink.finish() }   // completes `end` (a promise must not be dropped)
