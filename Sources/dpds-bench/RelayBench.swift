@@ -15,6 +15,7 @@ struct RelayBench: AsyncParsableCommand {
     @Option(help: "Seconds per wrk run.") var seconds: Int = 10
     @Option(help: "Client counts.") var clients: [Int] = [1, 4, 16]
     @Option(help: "Firehose subscriber counts.") var subscribers: [Int] = [100, 1000]
+    @Option(help: "Fan-out pacing factor (FirehoseHub.pacing; default the relay's).") var pacing: Int?
 
     func run() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dpds-relay-bench-\(UUID().uuidString)")
@@ -26,6 +27,7 @@ struct RelayBench: AsyncParsableCommand {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let env = try RelayEnvironment(config: try RelayConfig.load(environment: [:], overrides: overrides), logger: logger)
+        if let pacing { env.hub.pacing = pacing }
         let server = RelayServer(environment: env)
         let shutdown = RelayShutdown()
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -40,6 +42,7 @@ struct RelayBench: AsyncParsableCommand {
         var accounts: [(String, String)] = []
         for i in 0..<max(clients.max() ?? 16, 16) { accounts.append(try await Self.createAccount(url, "bench\(i).test")) }
 
+        var cpuPerWrite = 0.0   // seconds, 16 clients on 16 accounts without subscribers: what fan-out adds to
         print("clients accounts   writes/s    p50 ms    p99 ms  errors  server CPU/write  wrk CPU/write")
         for count in clients {
             for many in count == 1 ? [false] : [false, true] {
@@ -48,6 +51,7 @@ struct RelayBench: AsyncParsableCommand {
                 let run = try WrkRun.createRecords(url: url, clients: count, accounts: use, seconds: seconds, workDir: dir.path)
                 // This process is the server (wrk is a child process, counted apart).
                 let serverCPU = cpuSeconds() - cpu0
+                if many || count == 1 { cpuPerWrite = serverCPU / Double(max(run.requests, 1)) }
                 print(String(format: "%7d %8d %10.0f %9.2f %9.2f %7d %14.3f ms %12.3f ms", count, many ? count : 1,
                              run.perSecond, run.p50ms, run.p99ms, run.errors, serverCPU * 1000 / Double(max(run.requests, 1)),
                              run.generatorCPUSeconds * 1000 / Double(max(run.requests, 1))))
@@ -56,7 +60,8 @@ struct RelayBench: AsyncParsableCommand {
         print(String(format: "RSS under load: now %.1f MiB, peak %.1f MiB", residentMiB().now, residentMiB().peak))
 
         for n in subscribers {
-            try await fanOut(env: env, port: port, url: url, subscribers: n, accounts: Array(accounts.prefix(16)), dir: dir.path)
+            try await fanOut(env: env, port: port, url: url, subscribers: n, accounts: Array(accounts.prefix(16)), dir: dir.path,
+                             cpuPerWrite: cpuPerWrite)
         }
         print(String(format: "RSS after fan-out: now %.1f MiB, peak %.1f MiB", residentMiB().now, residentMiB().peak))
         await shutdown.trigger()
@@ -65,11 +70,16 @@ struct RelayBench: AsyncParsableCommand {
 
     /// `n` live subscribers, each its own WebSocket connection to subscribeRepos over loopback,
     /// while wrk writes with 16 clients; then waits (at most 120 s) until each has every event.
-    func fanOut(env: RelayEnvironment, port: Int, url: String, subscribers n: Int, accounts: [(String, String)], dir: String) async throws {
+    /// Server CPU is this process's minus the subscribers' reader thread (wrk is a child process);
+    /// per event per subscriber it is what the run cost beyond `cpuPerWrite` per write, over
+    /// events x subscribers.
+    func fanOut(env: RelayEnvironment, port: Int, url: String, subscribers n: Int, accounts: [(String, String)], dir: String,
+                cpuPerWrite: Double) async throws {
         let start = try await env.sequencer.bounds().latest
         let sockets = try WebSocketSubscribers(port: port, cursor: start, count: n)
         let deadline0 = Date().addingTimeInterval(60)
         while env.hub.subscriberCount < n && Date() < deadline0 { try await Task.sleep(for: .milliseconds(20)) }
+        let cpu0 = cpuSeconds(), reader0 = sockets.readerCPUSeconds
         let run = try WrkRun.createRecords(url: url, clients: 16, accounts: accounts, seconds: seconds, workDir: dir)
         // Writes wrk left in flight when it stopped may still be sequenced: count against the final seq.
         var sequenced = Int(try await env.sequencer.bounds().latest - start)
@@ -80,12 +90,18 @@ struct RelayBench: AsyncParsableCommand {
             if latest == sequenced && !sockets.counts.contains(where: { $0 < sequenced }) { break }
             sequenced = latest
         }
+        let readerCPU = sockets.readerCPUSeconds - reader0
+        let serverCPU = cpuSeconds() - cpu0 - readerCPU
         let complete = sockets.counts.filter { $0 == sequenced }.count
         if complete < n { print("fan-out: counts min \(sockets.counts.min() ?? 0) max \(sockets.counts.max() ?? 0) of \(sequenced)") }
         let cut = sockets.closedCount
         sockets.stop()
-        print(String(format: "fan-out %5d WebSocket subscribers: writer %.0f writes/s (p99 %.2f ms), %d events, %d/%d subscribers received every one, %d cut off",
-                     n, run.perSecond, run.p99ms, sequenced, complete, n, cut))
+        print(String(format: "fan-out (pacing %d) %5d WebSocket subscribers: writer %.0f writes/s (p99 %.2f ms), %d events, %d/%d subscribers received every one, %d cut off",
+                     env.hub.pacing, n, run.perSecond, run.p99ms, sequenced, complete, n, cut))
+        let events = Double(max(sequenced, 1))
+        print(String(format: "  server CPU %.3f ms/event (%.1f us/event/subscriber over the %.3f ms/write without subscribers); bench subscribers' reader thread %.3f ms/event (%.2f us/event/subscriber)",
+                     serverCPU * 1000 / events, n == 0 ? 0.0 : (serverCPU / events - cpuPerWrite) * 1e6 / Double(n), cpuPerWrite * 1000,
+                     readerCPU * 1000 / events, n == 0 ? 0.0 : readerCPU * 1e6 / events / Double(n)))
     }
 
     static func createAccount(_ url: String, _ handle: String) async throws -> (String, String) {

@@ -1,26 +1,36 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+// Glibc's module map leaves out <sys/epoll.h>; swift-nio's C shim (already built for the relay) has it.
+import CNIOLinux
 #endif
 
 /// `count` real WebSocket subscribers to subscribeRepos over loopback TCP, all read by one thread
-/// with poll(2) (so the subscribers cost little CPU next to the server): plain sockets, the RFC 6455
-/// handshake, and frame parsing enough to count whole data messages and answer pings.
+/// with epoll (a wake-up costs the sockets that are ready, not all 1,000 as with poll(2)): plain
+/// sockets, the RFC 6455 handshake, and frames counted as they are read (`WebSocketFrameCounter`,
+/// no copies) with pings answered. The thread's own CPU time is kept (`readerCPUSeconds`) so the bench can take it out of the
+/// process's, which is otherwise the server's.
 final class WebSocketSubscribers: @unchecked Sendable {
     // @unchecked: `received`, `closed` and `stopped` are guarded by `lock`; the rest is the reader thread's.
     private let lock = NSLock()
     private var received: [Int]
     private var closed: [Bool]
     private var stopped = false
+    private var readerCPU = 0.0
     private var fds: [Int32] = []
-    private var buffers: [[UInt8]]
+    private var leftovers: [[UInt8]]
+    private var counters: [WebSocketFrameCounter]
+    /// Messages counted since they were last added to `received` (once per wake-up, not per read).
+    private var unpublished: [Int]
     private let finished = DispatchSemaphore(value: 0)
 
     init(port: Int, cursor: Int64, count: Int) throws {
         received = Array(repeating: 0, count: count)
         closed = Array(repeating: false, count: count)
-        buffers = Array(repeating: [], count: count)
-        for i in 0..<count { fds.append(try Self.connect(port: port, cursor: cursor, leftover: &buffers[i])) }
+        leftovers = Array(repeating: [], count: count)
+        counters = Array(repeating: WebSocketFrameCounter(), count: count)
+        unpublished = Array(repeating: 0, count: count)
+        for i in 0..<count { fds.append(try Self.connect(port: port, cursor: cursor, leftover: &leftovers[i])) }
         let thread = Thread { [self] in readLoop() }
         thread.name = "bench-ws-subscribers"
         thread.start()
@@ -28,6 +38,8 @@ final class WebSocketSubscribers: @unchecked Sendable {
 
     var counts: [Int] { lock.withLock { received } }
     var closedCount: Int { lock.withLock { closed.filter { $0 }.count } }
+    /// CPU seconds (user + system) the reader thread has used so far.
+    var readerCPUSeconds: Double { lock.withLock { readerCPU } }
 
     func stop() {
         lock.withLock { stopped = true }
@@ -38,6 +50,12 @@ final class WebSocketSubscribers: @unchecked Sendable {
     private static func connect(port: Int, cursor: Int64, leftover: inout [UInt8]) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw BenchSocketError.system("socket", errno) }
+        // Set before connect so the window is sized from it. A remote subscriber's receive buffer is
+        // on its own machine; here, 1,000 of them left to autotune (up to tcp_rmem's 32 MiB) while one
+        // reader thread lags would put this host's TCP into memory pressure and slow the writers'
+        // connections for reasons that are the bench's, not the relay's.
+        var receiveBuffer: Int32 = 256 << 10
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -67,52 +85,61 @@ final class WebSocketSubscribers: @unchecked Sendable {
     }
 
     private func readLoop() {
-        var polls = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let epfd = epoll_create1(0)
+        for (i, fd) in fds.enumerated() {
+            var event = epoll_event()
+            event.events = EPOLLIN.rawValue
+            event.data.u64 = UInt64(i)
+            _ = epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event)
+        }
+        var ready = [epoll_event](repeating: epoll_event(), count: 256)
         var chunk = [UInt8](repeating: 0, count: 65536)
-        for i in fds.indices { parse(i) }
-        while !lock.withLock({ stopped }) {
-            guard poll(&polls, nfds_t(polls.count), 100) > 0 else { continue }
-            for i in polls.indices where polls[i].revents != 0 {
-                let n = read(polls[i].fd, &chunk, chunk.count)
-                if n <= 0 {
-                    polls[i].fd = -1
+        var touched: [Int] = []   // connections with messages not yet in `received`
+        for i in fds.indices where leftovers[i].withUnsafeBytes({ consume(i, $0) }) { touched.append(i) }
+        leftovers = []
+        var stoppedNow = false
+        while !stoppedNow {
+            let n = epoll_wait(epfd, &ready, Int32(ready.count), 100)
+            for k in 0..<max(Int(n), 0) {
+                let i = Int(ready[k].data.u64)
+                let got = read(fds[i], &chunk, chunk.count)
+                if got <= 0 {
+                    _ = epoll_ctl(epfd, EPOLL_CTL_DEL, fds[i], nil)
                     lock.withLock { closed[i] = true }
                     continue
                 }
-                buffers[i] += chunk[0..<n]
-                parse(i)
+                if chunk.withUnsafeBytes({ consume(i, UnsafeRawBufferPointer(rebasing: $0[0..<got])) }) { touched.append(i) }
             }
+            let cpu = Self.threadCPUSeconds()
+            stoppedNow = lock.withLock {
+                for i in touched { received[i] += unpublished[i]; unpublished[i] = 0 }
+                readerCPU = cpu
+                return stopped
+            }
+            touched.removeAll(keepingCapacity: true)
         }
+        close(epfd)
         finished.signal()
     }
 
-    /// Consumes every complete frame in connection `i`'s buffer.
-    private func parse(_ i: Int) {
-        var at = 0
-        let buffer = buffers[i]
-        var messages = 0
-        while buffer.count - at >= 2 {
-            let opcode = buffer[at] & 0x0f, fin = buffer[at] & 0x80 != 0
-            var length = Int(buffer[at + 1] & 0x7f), header = 2
-            if length == 126 {
-                guard buffer.count - at >= 4 else { break }
-                length = Int(buffer[at + 2]) << 8 | Int(buffer[at + 3]); header = 4
-            } else if length == 127 {
-                guard buffer.count - at >= 10 else { break }
-                length = (0..<8).reduce(0) { $0 << 8 | Int(buffer[at + 2 + $1]) }; header = 10
-            }
-            guard buffer.count - at >= header + length else { break }
-            let payload = Array(buffer[(at + header)..<(at + header + length)])
-            at += header + length
-            switch opcode {
-            case 0x9: pong(fds[i], payload)
-            case 0x8: lock.withLock { closed[i] = true }
-            case 0x0, 0x1, 0x2: if fin { messages += 1 }
-            default: break
+    private static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    /// Counts connection `i`'s messages in `bytes`; true when it had some not yet published.
+    private func consume(_ i: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let fd = fds[i]
+        let messages = counters[i].consume(bytes) { event in
+            switch event {
+            case .ping(let payload): pong(fd, payload)
+            case .close: lock.withLock { closed[i] = true }
             }
         }
-        if at > 0 { buffers[i].removeFirst(at) }
-        if messages > 0 { lock.withLock { received[i] += messages } }
+        let fresh = unpublished[i] == 0 && messages > 0
+        unpublished[i] += messages
+        return fresh
     }
 
     /// A client frame must be masked; a zero mask leaves the payload as it is.

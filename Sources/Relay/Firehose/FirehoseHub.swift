@@ -1,9 +1,14 @@
 import Foundation
 import Synchronization
 
-/// Fan-out of freshly sequenced events to live subscribers. Publishing never waits: each subscriber
-/// has a bounded mailbox, and one that lets it fill is cut off (and told ConsumerTooSlow) instead of
-/// slowing the writers or the other subscribers.
+/// Fan-out of freshly sequenced events to live subscribers. Publishing never waits, and a subscriber
+/// that falls too far behind is cut off (and told ConsumerTooSlow) instead of slowing the writers or
+/// the other subscribers. Two kinds of subscriber:
+/// - WebSocket connections (`FirehoseChannelSink`): publishing hands the batch to each event loop's
+///   `FirehoseLoopFanout` (a lock and at most one wake-up per loop, whatever the number of
+///   subscribers); each loop then writes the batch to its own connections.
+/// - in-process consumers (`subscribe()`, a bounded mailbox each): filled on the publisher's thread,
+///   so they are for tests and the odd internal reader, not for many subscribers.
 public final class FirehoseHub: Sendable {
     public final class Subscription: Sendable {
         let mailbox: FirehoseMailbox
@@ -42,6 +47,16 @@ public final class FirehoseHub: Sendable {
     }
 
     private let subscribers = Mutex([ObjectIdentifier: Subscription]())
+    /// One per event loop that has had a subscriber; never removed (there are as many as cores).
+    private let fanouts = Mutex([FirehoseLoopFanout]())
+    private let sinkCount = Atomic<Int>(0)
+    private let pacingFactor = Atomic<Int>(3)
+    /// How much longer than a delivery to its WebSocket subscribers each event loop waits before
+    /// the next (see `FirehoseLoopFanout`); 0 delivers as soon as the loop gets to it.
+    public var pacing: Int {
+        get { pacingFactor.load(ordering: .relaxed) }
+        set { pacingFactor.store(max(newValue, 0), ordering: .relaxed) }
+    }
     public let bufferLimit: Int
 
     public init(bufferLimit: Int = 4096) {
@@ -61,15 +76,32 @@ public final class FirehoseHub: Sendable {
         return subscription
     }
 
-    public var subscriberCount: Int { subscribers.withLock { $0.count } }
+    public var subscriberCount: Int { subscribers.withLock { $0.count } + sinkCount.load(ordering: .relaxed) }
+
+    /// On `sink`'s loop (see `FirehoseChannelSink.attach`).
+    func attach(_ sink: FirehoseChannelSink) {
+        sinkCount.add(1, ordering: .relaxed)
+        let fanout = fanouts.withLock { list in
+            if let found = list.first(where: { $0.loop === sink.loop }) { return found }
+            let made = FirehoseLoopFanout(loop: sink.loop) { [weak self] in self?.pacing ?? 0 }
+            list.append(made)
+            return made
+        }
+        fanout.add(sink)
+    }
+
+    /// Once per attached sink, when it finishes.
+    func detached() { sinkCount.subtract(1, ordering: .relaxed) }
 
     func publish(_ event: SequencedEvent) { publish([event]) }
 
-    /// A batch in seq order: the subscriber list is copied once, and each subscriber gets the whole
-    /// batch in one append (the frames' bytes are shared, not copied).
+    /// A batch in seq order, from the sequencer's writer (batches never overlap or reorder). Each
+    /// event loop with WebSocket subscribers gets it in one append; each in-process subscriber in
+    /// one append to its mailbox. The frames' bytes are shared, not copied.
     func publish(_ events: [SequencedEvent]) {
         guard !events.isEmpty else { return }
-        let current = subscribers.withLock { Array($0.values) }
+        for fanout in fanouts.withLock({ $0 }) { fanout.enqueue(events) }
+        let current = subscribers.withLock { $0.isEmpty ? [] : Array($0.values) }
         for subscription in current {
             subscription.mailbox.append(events)
         }

@@ -57,6 +57,35 @@ public struct FirehoseSession: Sendable {
         }
     }
 
+    /// The WebSocket path: frames go to the connection through `sink` (its channel, directly), and
+    /// live events reach it on its own event loop from the hub (`FirehoseLoopFanout`), not through
+    /// this task, which only replays and then waits for the stream to end.
+    func run(cursor: Int64?, sink: FirehoseChannelSink) async throws {
+        let write: @Sendable ([ByteBuffer]) async throws -> Void = { try await sink.send($0) }
+        var lastSent: Int64 = 0
+        if let cursor {
+            let bounds = try await sequencer.bounds()
+            if cursor > bounds.latest {
+                try await write([ByteBuffer(bytes: FirehoseFrame.error("FutureCursor", message: "Cursor in the future."))])
+                return
+            }
+            lastSent = cursor
+            if let oldest = bounds.oldest, cursor + 1 < oldest {
+                try await write([ByteBuffer(bytes: FirehoseFrame.info("OutdatedCursor", message: "Requested cursor exceeded limit. Possibly missing events"))])
+            }
+            // As above: catch up, attach (live events are held from here on), catch up again; the
+            // sink drops what the second read already sent, by seq.
+            try await replay(after: &lastSent, write: write)
+            try await sink.attach(to: hub)
+            try await replay(after: &lastSent, write: write)
+        } else {
+            try await sink.attach(to: hub)
+        }
+        try await sink.goLive(after: lastSent)
+        // A cut-off sink has already queued ConsumerTooSlow behind what it sent.
+        _ = await sink.ended()
+    }
+
     private func replay(after lastSent: inout Int64, write: @Sendable ([ByteBuffer]) async throws -> Void) async throws {
         while true {
             let page = try await sequencer.events(after: lastSent, limit: replayPageSize)

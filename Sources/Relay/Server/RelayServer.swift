@@ -76,12 +76,13 @@ public struct RelayServer: Sendable {
         return router
     }
 
-    func webSocketRouter() -> Router<BasicWebSocketRequestContext> {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+    func webSocketRouter() -> Router<SubscribeReposContext> {
+        let router = Router(context: SubscribeReposContext.self)
         let session = FirehoseSession(sequencer: environment.sequencer, hub: environment.hub)
         router.ws("/xrpc/com.atproto.sync.subscribeRepos") { inbound, outbound, context in
             let cursorText = context.request.uri.queryParameters["cursor"].map(String.init)
-            try await SubscribeRepos.serve(session: session, cursorText: cursorText, inbound: inbound, outbound: outbound)
+            try await SubscribeRepos.serve(session: session, cursorText: cursorText, channel: context.requestContext.channel,
+                                           inbound: inbound, outbound: outbound)
         }
         return router
     }
