@@ -18,6 +18,10 @@ import Testing
         let foreign = try await bob.procedure("com.atproto.repo.createRecord", .map([
             "repo": .string(aliceDID), "collection": .string("app.bsky.feed.post"), "record": Self.post("not mine")]))
         #expect(foreign.status == 401 && foreign.error == "AuthRequired")
+        // A write first, so the relay has the active account in memory: deactivation must still bite.
+        let awake = try await alice.procedure("com.atproto.repo.createRecord", .map([
+            "repo": .string(aliceDID), "collection": .string("app.bsky.feed.post"), "record": Self.post("awake")]))
+        #expect(awake.status == 200)
 
         _ = try await alice.procedure("com.atproto.server.deactivateAccount", .map([:]))
         let refused = try await alice.procedure("com.atproto.repo.createRecord", .map([

@@ -25,6 +25,13 @@ import Testing
         #expect(events.map(\.seq) == [6])
     }
 
+    /// Events are published (and their writes acknowledged) once written: that write must be fsynced,
+    /// or a power loss could hand the same seqs out again.
+    @Test func eventWritesAreFsyncedOnCommit() throws {
+        let sequencer = try open(try RelayHarness.makeDataDirectory())
+        #expect(try sequencer.synchronousSetting() == 2)
+    }
+
     @Test func concurrentWritersGetDistinctContiguousSeqsPublishedInOrder() async throws {
         let dir = try RelayHarness.makeDataDirectory()
         let hub = FirehoseHub(bufferLimit: 1000)

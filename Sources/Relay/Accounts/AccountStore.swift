@@ -6,6 +6,10 @@ import GRDB
 public final class AccountStore: Sendable {
     /// Internal so the identity code's extension (PLC op log) shares the file and its migrations.
     let db: DatabasePool
+    /// Accounts by DID and by handle (nil cached too: "no such account"). Every write to the
+    /// `account` table below empties both; nothing else writes that table (see ReadThroughCache).
+    private let byDID = ReadThroughCache<String, Account?>()
+    private let byHandle = ReadThroughCache<String, Account?>()
 
     public init(path: String) throws {
         db = try DatabasePool(path: path)
@@ -92,6 +96,13 @@ public final class AccountStore: Sendable {
                 """, arguments: [account.did, account.handle, account.email, account.passwordScrypt,
                                  account.createdAt, account.deactivatedAt])
         }
+        accountsChanged()
+    }
+
+    /// After any write to `account` (the cached lookups may have seen the old rows).
+    func accountsChanged() {
+        byDID.invalidateAll()
+        byHandle.invalidateAll()
     }
 
     /// Looks an account up by handle, DID or email, as createSession's `identifier` allows.
@@ -104,15 +115,19 @@ public final class AccountStore: Sendable {
     }
 
     public func account(did: String) async throws -> Account? {
-        try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE did = ?", arguments: [did]).map(Self.decode)
+        try await byDID.value(did) {
+            try await db.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM account WHERE did = ?", arguments: [did]).map(Self.decode)
+            }
         }
     }
 
     public func account(handle: String) async throws -> Account? {
-        try await db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE handle = ?", arguments: [handle.lowercased()])
-                .map(Self.decode)
+        let handle = handle.lowercased()
+        return try await byHandle.value(handle) {
+            try await db.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM account WHERE handle = ?", arguments: [handle]).map(Self.decode)
+            }
         }
     }
 
@@ -128,6 +143,7 @@ public final class AccountStore: Sendable {
         try await db.write { db in
             try db.execute(sql: "UPDATE account SET deactivatedAt = ? WHERE did = ?", arguments: [time, did])
         }
+        accountsChanged()
     }
 
     // MARK: refresh tokens
@@ -199,5 +215,6 @@ extension AccountStore {
             }
             try db.execute(sql: "UPDATE account SET handle = ? WHERE did = ?", arguments: [handle, did])
         }
+        accountsChanged()
     }
 }

@@ -172,7 +172,7 @@ public actor Enrollment {
 
     public func mode(did: String) async throws -> Mode {
         if switching.contains(did) { return .switching }
-        return try await store.device(did: did)?.enrolled == true ? .enrolled : .mobile
+        return try await store.isEnrolled(did: did) ? .enrolled : .mobile
     }
 
     public func isOnline(did: String) async -> Bool {

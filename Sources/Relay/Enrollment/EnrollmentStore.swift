@@ -8,6 +8,10 @@ import Protocol
 /// a repeated push answer with the same seq instead of being signed twice, spec 6.3).
 public final class EnrollmentStore: Sendable {
     private let db: DatabasePool
+    /// Whether each account is enrolled: asked on every repo write and read (mobile or desktop
+    /// path). Emptied after every write to `device` here; no other code (nor `dpds relay devices
+    /// revoke`, which only clears endpointID) changes `enrolled`.
+    private let enrolledCache = ReadThroughCache<String, Bool>()
 
     public init(path: String) throws {
         db = try DatabasePool(path: path)
@@ -69,6 +73,7 @@ public final class EnrollmentStore: Sendable {
                 ON CONFLICT(did) DO UPDATE SET endpointID = excluded.endpointID, pairedAt = excluded.pairedAt
                 """, arguments: [did, endpointID, now])
         }
+        enrolledCache.invalidateAll()
     }
 
     public struct DeviceRecord: Sendable, Equatable {
@@ -84,6 +89,11 @@ public final class EnrollmentStore: Sendable {
         }
     }
 
+    /// `device(did:)?.enrolled == true`, from memory after the first ask.
+    public func isEnrolled(did: String) async throws -> Bool {
+        try await enrolledCache.value(did) { try await device(did: did)?.enrolled == true }
+    }
+
     public func devices() async throws -> [DeviceRecord] {
         try await db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM device ORDER BY did").map(Self.decode) }
     }
@@ -96,12 +106,14 @@ public final class EnrollmentStore: Sendable {
         try await db.write { db in
             try db.execute(sql: "UPDATE device SET enrolled = ? WHERE did = ?", arguments: [enrolled, did])
         }
+        enrolledCache.invalidateAll()
     }
 
     /// Unbinds the desktop. An enrolled account stays enrolled (the relay only holds a cache): its
     /// writes wait, answered 503, until another desktop pairs and is promoted from that cache.
     public func revoke(did: String) async throws -> Bool {
-        try await db.write { db in
+        defer { enrolledCache.invalidateAll() }
+        return try await db.write { db in
             try db.execute(sql: "UPDATE device SET endpointID = '' WHERE did = ? AND endpointID != ''", arguments: [did])
             return db.changesCount > 0
         }

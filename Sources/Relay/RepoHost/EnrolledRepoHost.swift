@@ -14,7 +14,7 @@ public struct EnrolledRepoHost: RepoHost {
     }
 
     private func enrolled(_ did: String) async throws -> Bool {
-        try await enrollment.store.device(did: did)?.enrolled == true
+        try await enrollment.store.isEnrolled(did: did)
     }
 
     public func createRepo(did: String) async throws -> RepoCommit { try await inner.createRepo(did: did) }

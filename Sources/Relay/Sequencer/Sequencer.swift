@@ -33,6 +33,11 @@ public final class Sequencer: @unchecked Sendable {
 
     public init(path: String, hub: FirehoseHub) throws {
         db = try DatabasePool(path: path)
+        // GRDB's pool sets synchronous=NORMAL with WAL: a commit is then fsynced only at the next
+        // checkpoint, so a power loss could drop events already published (and acknowledged) and
+        // hand their seqs out again. FULL fsyncs the WAL on each commit. It is per connection, and
+        // the pool has one writer connection, kept for the pool's life.
+        try db.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.hub = hub
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -123,6 +128,11 @@ public final class Sequencer: @unchecked Sendable {
                 try insert.execute(arguments: [p.event.seq, p.event.did, p.event.type, Data(p.event.frame), p.time])
             }
         }
+    }
+
+    /// The writer connection's `synchronous` (2 = FULL); tests hold the durability claim to it.
+    func synchronousSetting() throws -> Int {
+        try db.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     public func identityEvent(did: String, handle: String?) throws {
