@@ -12,7 +12,7 @@ public final class AccountStore: Sendable {
     private let byHandle = ReadThroughCache<String, Account?>()
 
     public init(path: String) throws {
-        db = try DatabasePool(path: path)
+        db = try DurablePool.open(path)
         try Self.migrator.migrate(db)
     }
 

@@ -7,7 +7,7 @@ public final class PreferencesStore: Sendable {
     private let db: DatabasePool
 
     public init(path: String) throws {
-        db = try DatabasePool(path: path)
+        db = try DurablePool.open(path)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: "CREATE TABLE preferences (did TEXT PRIMARY KEY NOT NULL, json BLOB NOT NULL)")

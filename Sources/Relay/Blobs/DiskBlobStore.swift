@@ -11,7 +11,7 @@ public final class DiskBlobStore: BlobStore {
     public init(root: String) throws {
         self.root = URL(fileURLWithPath: root, isDirectory: true)
         try FileManager.default.createDirectory(at: self.root, withIntermediateDirectories: true)
-        db = try DatabasePool(path: self.root.appendingPathComponent("blobs.sqlite").path)
+        db = try DurablePool.open(self.root.appendingPathComponent("blobs.sqlite").path)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """

@@ -14,7 +14,7 @@ public final class EnrollmentStore: Sendable {
     private let enrolledCache = ReadThroughCache<String, Bool>()
 
     public init(path: String) throws {
-        db = try DatabasePool(path: path)
+        db = try DurablePool.open(path)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """

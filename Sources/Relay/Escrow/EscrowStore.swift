@@ -20,7 +20,7 @@ public final class EscrowStore: Sendable {
     }
 
     public init(path: String, sealer: WrappingKey) throws {
-        db = try DatabasePool(path: path)
+        db = try DurablePool.open(path)
         self.sealer = sealer
         try Self.migrator.migrate(db)
     }

@@ -32,12 +32,8 @@ public final class Sequencer: @unchecked Sendable {
     private var lostFrom: [Int: Int64] = [:]
 
     public init(path: String, hub: FirehoseHub) throws {
-        db = try DatabasePool(path: path)
-        // GRDB's pool sets synchronous=NORMAL with WAL: a commit is then fsynced only at the next
-        // checkpoint, so a power loss could drop events already published (and acknowledged) and
-        // hand their seqs out again. FULL fsyncs the WAL on each commit. It is per connection, and
-        // the pool has one writer connection, kept for the pool's life.
-        try db.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // Published events must survive power loss, or their seqs would be handed out again.
+        db = try DurablePool.open(path)
         self.hub = hub
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
