@@ -131,15 +131,27 @@ public final class EnrollmentStore: Sendable {
         }
     }
 
+    public typealias AckRow = (did: String, rev: String, commit: [UInt8], seq: Int, cid: CID, sig: [UInt8])
+
     /// Several acks in one transaction (a batch of pipelined pushes).
-    public func storeAcks(_ acks: [(did: String, rev: String, commit: [UInt8], seq: Int, cid: CID, sig: [UInt8])], now: Int) async throws {
+    public func storeAcks(_ acks: [AckRow], now: Int) async throws {
         guard !acks.isEmpty else { return }
+        try await db.write { db in try Self.insert(acks, now: now, into: db) }
+    }
+
+    private static func insert(_ acks: [AckRow], now: Int, into db: Database) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO commit_ack (did, rev, commitHash, seq, cid, sig, signedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for a in acks {
+            try insert.execute(arguments: [a.did, a.rev, hash(a.commit), a.seq, a.cid.description, Data(a.sig), now])
+        }
+    }
+
+    /// Points an ack at the seq its commit was sequenced again under (`Enrollment.resequence`).
+    public func moveAck(did: String, rev: String, toSeq seq: Int) async throws {
         try await db.write { db in
-            for a in acks {
-                try db.execute(sql: """
-                    INSERT INTO commit_ack (did, rev, commitHash, seq, cid, sig, signedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [a.did, a.rev, Self.hash(a.commit), a.seq, a.cid.description, Data(a.sig), now])
-            }
+            try db.execute(sql: "UPDATE commit_ack SET seq = ? WHERE did = ? AND rev = ?", arguments: [seq, did, rev])
         }
     }
 
