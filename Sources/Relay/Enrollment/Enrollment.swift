@@ -359,32 +359,26 @@ public actor Enrollment {
 
     typealias Staged = (index: Int, push: CommitPush, commit: RepoCommit, sig: [UInt8])
 
-    /// Stores, sequences and records the acks of the staged commits; fills their outcomes. The
-    /// cache is stored first (one transaction); then the batch's events are queued in order under
-    /// one `SequencerDeferral` (one sequencer transaction per batch, not one per commit), and that
-    /// write runs side by side with the ack store's, so their fsyncs overlap. No ack is answered
-    /// before both are durable. An ack whose event was lost (a stop between the two) is caught by
-    /// `replay`, which sequences that commit again.
+    /// Stores, sequences and records the acks of the staged commits; fills their outcomes.
     private func publish(_ staged: inout [Staged], _ outcomes: inout [IngestOutcome?]) async {
         guard !staged.isEmpty else { return }
         defer { staged = [] }
+        var acked: [(push: CommitPush, seq: Int, cid: CID, sig: [UInt8])] = []
         do {
             for did in Set(staged.map(\.push.did)) { try cache.flush(did) }
+            // The batch's events are queued in order and written together (one sequencer
+            // transaction per batch, not one per commit); none is acked before all are durable.
             let deferral = SequencerDeferral()
             let seqs = try Sequencer.$deferral.withValue(deferral) {
                 try staged.map { Int(try sequencer.commitEvent($0.commit).seq) }
             }
-            let rows: [EnrollmentStore.AckRow] = zip(staged, seqs).map { s, seq in
-                (s.push.did, s.push.rev, s.push.commit, seq, s.commit.cid, s.sig)
-            }
-            let acks = Task { [store, now = clock()] in try await store.storeAcks(rows, now: now) }
-            let sequenced = Result { try deferral.waitDurable() }
-            try await acks.value
-            try sequenced.get()
+            try deferral.waitDurable()
             for (s, seq) in zip(staged, seqs) {
+                acked.append((s.push, seq, s.commit.cid, s.sig))
                 recent[s.push.did + " " + s.push.rev] = s.commit
                 outcomes[s.index] = .ack(CommitAck(id: s.push.id, seq: seq, cid: s.commit.cid, rev: s.push.rev, sig: s.sig))
             }
+            try store.storeAcksNow(acked.map { ($0.push.did, $0.push.rev, $0.push.commit, $0.seq, $0.cid, $0.sig) }, now: clock())
         } catch {
             logger.error("storing pushed commits failed", metadata: ["error": "\(error)"])
             for s in staged where outcomes[s.index] == nil {
@@ -406,10 +400,7 @@ public actor Enrollment {
             guard stored.commitHash == EnrollmentStore.hash(push.commit) else {
                 return .reject(CommitReject(id: push.id, code: .revConflict, message: "rev \(push.rev) was already signed with other bytes"))
             }
-            if try await isSequenced(stored.seq, did: push.did, rev: push.rev) {
-                return .ack(CommitAck(id: push.id, seq: stored.seq, cid: stored.cid, rev: push.rev, sig: stored.sig))
-            }
-            return try await resequence(push, stored)
+            return .ack(CommitAck(id: push.id, seq: stored.seq, cid: stored.cid, rev: push.rev, sig: stored.sig))
         }
         guard let (block, sig) = try cache.storedSignature(push.did, rev: push.rev, commit: push.commit) else { return nil }
         let newBlocks = (try? CARReader.load(push.blocks).blocks.map { Block(cid: $0.key, bytes: $0.value) }) ?? []
@@ -422,47 +413,15 @@ public actor Enrollment {
         return .ack(CommitAck(id: push.id, seq: seq, cid: block.cid, rev: push.rev, sig: sig))
     }
 
-    /// Whether event `seq` is `did`'s `#commit` at `rev`: an ack and its event are made durable side
-    /// by side (`publish`), so a stop between the two can leave an ack whose seq was never written,
-    /// or was handed out again to another event after the restart.
-    private func isSequenced(_ seq: Int, did: String, rev: String) async throws -> Bool {
-        guard let event = try await sequencer.events(after: Int64(seq) - 1, limit: 1).first, event.seq == Int64(seq) else { return false }
-        return event.did == did && event.type == "#commit" && Self.frame(event.frame, holds: rev)
-    }
-
-    /// A commit whose ack was stored but whose event was lost: sequenced again under the stored
-    /// signature (so the same commit CID), and its ack moved to the new seq.
-    private func resequence(_ push: CommitPush, _ stored: EnrollmentStore.StoredAck) async throws -> IngestOutcome {
-        guard case .map(let map)? = try? DAGCBOR.decode(push.commit), case .link(let data)? = map["data"] else {
-            return .reject(CommitReject(id: push.id, code: .invalidCommit, message: "commit is not an unsigned v3 commit"))
-        }
-        let block = SignedCommit(unsigned: UnsignedCommit(did: push.did, data: data, rev: push.rev), sig: stored.sig).block
-        guard block.cid == stored.cid else {
-            return .reject(CommitReject(id: push.id, code: .internal, message: "the stored ack of rev \(push.rev) does not match its commit"))
-        }
-        let newBlocks = (try? CARReader.load(push.blocks).blocks.map { Block(cid: $0.key, bytes: $0.value) }) ?? []
-        let commit = Self.repoCommit(push, block: block, newBlocks: newBlocks)
-        let seq = Int(try sequencer.commitEvent(commit).seq)
-        try await store.moveAck(did: push.did, rev: push.rev, toSeq: seq)
-        recent[push.did + " " + push.rev] = commit
-        logger.warning("sequenced again a commit whose event was lost", metadata: ["did": "\(push.did)", "rev": "\(push.rev)"])
-        return .ack(CommitAck(id: push.id, seq: seq, cid: stored.cid, rev: push.rev, sig: stored.sig))
-    }
-
-    /// Whether a `#commit` frame holds `rev` (a CBOR text of its length: unique in the account).
-    static func frame(_ frame: [UInt8], holds rev: String) -> Bool {
-        let needle: [UInt8] = [0x60 | UInt8(rev.utf8.count)] + Array(rev.utf8)
-        guard frame.count >= needle.count else { return false }
-        return (0...(frame.count - needle.count)).contains { Array(frame[$0..<$0 + needle.count]) == needle }
-    }
-
     /// The seq of a recent `#commit` of `did` at `rev` (its frame holds the rev as a 13-byte CBOR
     /// text, unique in the account), looking back over the last 1,000 events.
     private func sequencedSeq(did: String, rev: String) async throws -> Int? {
         let latest = try await sequencer.bounds().latest
+        let needle: [UInt8] = [0x60 | UInt8(rev.utf8.count)] + Array(rev.utf8)
         let recentEvents = try await sequencer.events(after: max(0, latest - 1000), limit: 1000)
         return recentEvents.last { event in
-            event.did == did && event.type == "#commit" && Self.frame(event.frame, holds: rev)
+            event.did == did && event.type == "#commit" && event.frame.count >= needle.count
+                && (0...(event.frame.count - needle.count)).contains { Array(event.frame[$0..<$0 + needle.count]) == needle }
         }.map { Int($0.seq) }
     }
 

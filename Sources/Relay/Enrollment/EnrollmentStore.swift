@@ -139,19 +139,19 @@ public final class EnrollmentStore: Sendable {
         try await db.write { db in try Self.insert(acks, now: now, into: db) }
     }
 
+    /// `storeAcks` on the caller's thread: the push path waits for it anyway, without the two
+    /// thread hops of an asynchronous write.
+    public func storeAcksNow(_ acks: [AckRow], now: Int) throws {
+        guard !acks.isEmpty else { return }
+        try db.write { db in try Self.insert(acks, now: now, into: db) }
+    }
+
     private static func insert(_ acks: [AckRow], now: Int, into db: Database) throws {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO commit_ack (did, rev, commitHash, seq, cid, sig, signedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         for a in acks {
             try insert.execute(arguments: [a.did, a.rev, hash(a.commit), a.seq, a.cid.description, Data(a.sig), now])
-        }
-    }
-
-    /// Points an ack at the seq its commit was sequenced again under (`Enrollment.resequence`).
-    public func moveAck(did: String, rev: String, toSeq seq: Int) async throws {
-        try await db.write { db in
-            try db.execute(sql: "UPDATE commit_ack SET seq = ? WHERE did = ? AND rev = ?", arguments: [seq, did, rev])
         }
     }
 
