@@ -75,6 +75,35 @@ import Testing
         await relay.stop()
     }
 
+    /// The desktop stores acked commits off its actor (`DeviceRepo.write`) while it seals more: a
+    /// synchronous flush queued behind that write, and the write's late `finish`, leave the newest
+    /// head, and every commit counted stored.
+    @Test func backgroundStoresKeepTheHeadInSealOrder() async throws {
+        let relay = try await EnrollRelay.start()
+        let (alice, desktop) = try await EnrollWritePathTests.paired(relay, "alice")
+        await desktop.stop()
+        let repo = try DeviceRepo(path: desktop.directory.repoPath, did: alice.did)
+        let clock = TIDClock(after: repo.head.flatMap { try? TID(string: $0.rev) })
+        var pushes: [CommitPush] = []
+        for i in 1...3 {
+            var push = try repo.prepare([Desktop.post(text: "stored \(i)")], swapCommit: nil, clock: clock).push
+            push.id = i
+            pushes.append(push)
+        }
+        let acks = await relay.environment.enrollment.ingest(pushes).compactMap { if case .ack(let a) = $0 { return a } else { return nil } }
+        try #require(acks.count == 3)
+        try repo.acked(rev: pushes[0].rev, sig: acks[0].sig)
+        try repo.acked(rev: pushes[1].rev, sig: acks[1].sig)
+        let batch = try #require(repo.takeSealed())
+        try repo.acked(rev: pushes[2].rev, sig: acks[2].sig)
+        let written = await repo.write(batch)
+        try repo.flush()
+        try repo.finish(batch, written)
+        #expect(repo.head?.rev == pushes[2].rev && repo.stored == 3 && repo.sealedCount == 3 && !repo.isLost(3))
+        #expect(try DeviceRepo(path: desktop.directory.repoPath, did: alice.did).head?.rev == pushes[2].rev)
+        await relay.stop()
+    }
+
     @Test func commitsWhoseAcksWereLostArePushedAgainOnReconnect() async throws {
         let relay = try await EnrollRelay.start()
         let lines = Lines()

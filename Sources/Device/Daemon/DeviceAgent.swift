@@ -9,7 +9,8 @@ import Tunnel
 /// welcome's `maxInFlight`, built and sent in order under one turn) and receives the promotion streams.
 actor DeviceAgent {
     enum PushOutcome: Sendable {
-        case acked(CommitAck)
+        /// Sealed as the repo's `sealed`-th commit: durable once `repo.stored` reaches it.
+        case acked(CommitAck, sealed: Int)
         case rejected(String)
         /// The connection ended first: the commit stays in the chain and is pushed again on the next one.
         case lost
@@ -123,6 +124,18 @@ actor DeviceAgent {
 
     private func tick() async { await perform(session.tick(now: now())) }
 
+    /// Queues the leading `send`s at once (no task hop between building a push and sending it);
+    /// anything else, which may suspend, goes through `perform` in a task.
+    private func sendNow(_ actions: [DeviceSession.Action]) {
+        var index = actions.startIndex
+        while index < actions.endIndex, case .send(let bytes) = actions[index] {
+            outgoing.yield(bytes)
+            index += 1
+        }
+        let rest = Array(actions[index...])
+        if !rest.isEmpty { Task { await self.perform(rest) } }
+    }
+
     /// Waits for `welcome` (nil when rejected or closed first).
     func established() async -> Welcome? {
         if let welcome { return welcome }
@@ -151,7 +164,7 @@ actor DeviceAgent {
                 do {
                     try ack.verify(for: push, signingKey: signingKey)
                     try repo.acked(rev: push.rev, sig: ack.sig)
-                    pushWaiters.removeValue(forKey: push.id)?.resume(returning: .acked(ack))
+                    pushWaiters.removeValue(forKey: push.id)?.resume(returning: .acked(ack, sealed: repo.sealedCount))
                 } catch {
                     say("The relay returned an invalid signature.")
                     repo.abandon(from: push.rev)
@@ -226,11 +239,11 @@ actor DeviceAgent {
         holdsTurn = false
         let outcome = await withCheckedContinuation { cont in
             pushWaiters[sent.id] = cont
-            Task { await self.perform(actions) }
+            sendNow(actions)
         }
         switch outcome {
-        case .acked(let ack):
-            try repo.flush()
+        case .acked(let ack, let sealed):
+            try await store(through: sealed)
             return (ack, prepared.results)
         case .rejected(let why):
             repo.abandon(from: rev)
@@ -250,11 +263,11 @@ actor DeviceAgent {
             inFlight += 1
             let outcome = await withCheckedContinuation { cont in
                 pushWaiters[sent.id] = cont
-                Task { await self.perform(actions) }
+                sendNow(actions)
             }
             switch outcome {
-            case .acked:
-                try? repo.flush()
+            case .acked(_, let sealed):
+                try? await store(through: sealed)
                 resumed += 1
             case .rejected(let why):
                 say("a commit pushed again after a reconnect was refused (\(why)): dropped")
@@ -264,6 +277,32 @@ actor DeviceAgent {
             }
         }
         return resumed
+    }
+
+    private var flushRunning = false
+    private var flushWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Returns once the `sealed`-th commit is stored. The write (one transaction, one fsync for
+    /// every commit sealed by then) runs off the actor: the next pushes are built and sent, and
+    /// the relay works on them, while the disk syncs. One write at a time; a caller whose commit
+    /// an earlier write did not cover starts the next one.
+    private func store(through sealed: Int) async throws {
+        while repo.stored < sealed {
+            if flushRunning {
+                await withCheckedContinuation { flushWaiters.append($0) }
+                continue
+            }
+            guard let batch = repo.takeSealed() else { break }
+            flushRunning = true
+            let result = await repo.write(batch)
+            flushRunning = false
+            defer {
+                flushWaiters.forEach { $0.resume() }
+                flushWaiters = []
+            }
+            try repo.finish(batch, result)
+        }
+        if repo.isLost(sealed) { throw CommitError.rejected("the commit could not be stored on this desktop") }
     }
 
     private var inFlight = 0

@@ -26,6 +26,12 @@ final class DeviceRepo: @unchecked Sendable {
     }
 
     private func reload() throws {
+        // Wait for the writes under way, so the head read below includes them.
+        writeQueue.sync {}
+        generation += 1
+        if !sealed.isEmpty { markLost(from: sealedCount - sealed.count + 1) }
+        stored = max(stored, sealedCount)
+        headThrough = sealedCount
         inFlight = []
         sealed = []
         sealedHead = nil
@@ -140,20 +146,93 @@ final class DeviceRepo: @unchecked Sendable {
             let parts = op.key.split(separator: "/", maxSplits: 1)
             return (collection: String(parts[0]), rkey: String(parts[1]), cid: op.cid)
         }
+        sealedCount += 1
         sealed.append(StorageWrite(head: newHead, putBlocks: first.newBlocks + [block],
                                    deleteBlocks: first.removedNodes + (previous.map { [$0.commit] } ?? []),
                                    releasedRecords: first.releasedRecords, recordChanges: changes))
         sealedHead = newHead
     }
 
-    /// Stores every sealed commit in one transaction (one fsync for a burst of acks).
+    /// Stores every sealed commit in one transaction (one fsync for a burst of acks), on the
+    /// caller's thread: after any batch `takeSealed` handed out (the writes share one serial queue).
     func flush() throws {
         guard !sealed.isEmpty else { return }
         let batch = sealed
-        do { try storage.apply(batch: batch) } catch { try? reload(); throw error }
+        do { try writeQueue.sync { try storage.apply(batch: batch) } } catch { markLost(); try? reload(); throw error }
         sealed = []
         head = batch.last?.head
         sealedHead = nil
+        stored = sealedCount
+        headThrough = sealedCount
+    }
+
+    // MARK: flushing off the owner (pushes keep being built while the disk syncs)
+
+    /// Every storage write goes through this serial queue, so batches land in seal order.
+    private let writeQueue = DispatchQueue(label: "dpds.device.repo.write")
+    /// Commits sealed since the start and stored since the start (counts of `acked` calls), and
+    /// the ones a failed write lost: the caller of commit `n` waits until `stored >= n`.
+    private(set) var sealedCount = 0
+    private(set) var stored = 0
+    /// The count of sealed commits `head` includes.
+    private var headThrough = 0
+    private var lostRanges: [ClosedRange<Int>] = []
+
+    func isLost(_ n: Int) -> Bool { lostRanges.contains { $0.contains(n) } }
+
+    private func markLost(from first: Int? = nil) {
+        let from = first ?? stored + 1
+        if sealedCount >= from { lostRanges.append(from...sealedCount) }
+        stored = max(stored, sealedCount)
+    }
+
+    struct SealedBatch: @unchecked Sendable {
+        let writes: [StorageWrite]
+        let through: Int
+        let generation: Int
+    }
+    /// Bumped by `reload`: a batch taken before it is already accounted for.
+    private var generation = 0
+
+    /// Hands out every sealed commit for `write`; nil when nothing waits.
+    func takeSealed() -> SealedBatch? {
+        guard !sealed.isEmpty else { return nil }
+        defer { sealed = [] }
+        return SealedBatch(writes: sealed, through: sealedCount, generation: generation)
+    }
+
+    /// Stores a taken batch in one transaction on the write queue; the owner awaits it without
+    /// being blocked, then calls `finish`.
+    func write(_ batch: SealedBatch) async -> Result<Void, Error> {
+        await withCheckedContinuation { done in
+            writeQueue.async { [storage] in done.resume(returning: Result { try storage.apply(batch: batch.writes) }) }
+        }
+    }
+
+    /// The batch's write ended: its head is durable (or, on failure, the chain is dropped).
+    func finish(_ batch: SealedBatch, _ result: Result<Void, Error>) throws {
+        guard batch.generation == generation else {
+            // `reload` ran meanwhile and read the storage as this write left it.
+            if case .failure(let error) = result {
+                lostRanges.append((batch.through - batch.writes.count + 1)...batch.through)
+                throw error
+            }
+            return
+        }
+        switch result {
+        case .success:
+            // A later synchronous `flush` may have moved the head past this batch already.
+            if batch.through > headThrough {
+                head = batch.writes.last?.head
+                headThrough = batch.through
+            }
+            if sealed.isEmpty, sealedHead == head { sealedHead = nil }
+            stored = max(stored, batch.through)
+        case .failure(let error):
+            markLost(from: batch.through - batch.writes.count + 1)
+            try? reload()
+            throw error
+        }
     }
 
     /// Drops `rev` and every commit built on it; the tree goes back to what is sealed.

@@ -142,6 +142,18 @@ actor DeviceLink {
         }
     }
 
+    /// Queues the leading `send`s at once (no task hop on the request path); anything else, which
+    /// may suspend, goes through `perform` in a task.
+    private func sendNow(_ actions: [RelaySession.Action]) {
+        var index = actions.startIndex
+        while index < actions.endIndex, case .send(let bytes) = actions[index] {
+            outgoing.yield(bytes)
+            index += 1
+        }
+        let rest = Array(actions[index...])
+        if !rest.isEmpty { Task { await self.perform(rest) } }
+    }
+
     func availability() -> RelaySession.Availability { session.availability(now: now()) }
 
     /// Forwards writes and waits for the device's answer; bounded by `writeTimeoutMs` through `tick`.
@@ -151,7 +163,7 @@ actor DeviceLink {
         case .sent(let id, let actions):
             return await withCheckedContinuation { cont in
                 writeWaiters[id] = cont
-                Task { await self.perform(actions) }
+                sendNow(actions)
             }
         }
     }

@@ -172,7 +172,12 @@ public actor Enrollment {
 
     public func mode(did: String) async throws -> Mode {
         if switching.contains(did) { return .switching }
-        return try await store.isEnrolled(did: did) ? .enrolled : .mobile
+        // Enrolled stays enrolled (see `isEnrolled`): the enrolled write path asks twice per
+        // write, and needs no store read for it.
+        if enrolledDIDs.contains(did) { return .enrolled }
+        guard try await store.isEnrolled(did: did) else { return .mobile }
+        enrolledDIDs.insert(did)
+        return .enrolled
     }
 
     public func isOnline(did: String) async -> Bool {
@@ -361,13 +366,19 @@ public actor Enrollment {
         var acked: [(push: CommitPush, seq: Int, cid: CID, sig: [UInt8])] = []
         do {
             for did in Set(staged.map(\.push.did)) { try cache.flush(did) }
-            for s in staged {
-                let event = try sequencer.commitEvent(s.commit)
-                acked.append((s.push, Int(event.seq), s.commit.cid, s.sig))
-                recent[s.push.did + " " + s.push.rev] = s.commit
-                outcomes[s.index] = .ack(CommitAck(id: s.push.id, seq: Int(event.seq), cid: s.commit.cid, rev: s.push.rev, sig: s.sig))
+            // The batch's events are queued in order and written together (one sequencer
+            // transaction per batch, not one per commit); none is acked before all are durable.
+            let deferral = SequencerDeferral()
+            let seqs = try Sequencer.$deferral.withValue(deferral) {
+                try staged.map { Int(try sequencer.commitEvent($0.commit).seq) }
             }
-            try await store.storeAcks(acked.map { ($0.push.did, $0.push.rev, $0.push.commit, $0.seq, $0.cid, $0.sig) }, now: clock())
+            try deferral.waitDurable()
+            for (s, seq) in zip(staged, seqs) {
+                acked.append((s.push, seq, s.commit.cid, s.sig))
+                recent[s.push.did + " " + s.push.rev] = s.commit
+                outcomes[s.index] = .ack(CommitAck(id: s.push.id, seq: seq, cid: s.commit.cid, rev: s.push.rev, sig: s.sig))
+            }
+            try store.storeAcksNow(acked.map { ($0.push.did, $0.push.rev, $0.push.commit, $0.seq, $0.cid, $0.sig) }, now: clock())
         } catch {
             logger.error("storing pushed commits failed", metadata: ["error": "\(error)"])
             for s in staged where outcomes[s.index] == nil {

@@ -143,15 +143,27 @@ public final class EnrollmentStore: Sendable {
         }
     }
 
+    public typealias AckRow = (did: String, rev: String, commit: [UInt8], seq: Int, cid: CID, sig: [UInt8])
+
     /// Several acks in one transaction (a batch of pipelined pushes).
-    public func storeAcks(_ acks: [(did: String, rev: String, commit: [UInt8], seq: Int, cid: CID, sig: [UInt8])], now: Int) async throws {
+    public func storeAcks(_ acks: [AckRow], now: Int) async throws {
         guard !acks.isEmpty else { return }
-        try await db.write { db in
-            for a in acks {
-                try db.execute(sql: """
-                    INSERT INTO commit_ack (did, rev, commitHash, seq, cid, sig, signedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [a.did, a.rev, Self.hash(a.commit), a.seq, a.cid.description, Data(a.sig), now])
-            }
+        try await db.write { db in try Self.insert(acks, now: now, into: db) }
+    }
+
+    /// `storeAcks` on the caller's thread: the push path waits for it anyway, without the two
+    /// thread hops of an asynchronous write.
+    public func storeAcksNow(_ acks: [AckRow], now: Int) throws {
+        guard !acks.isEmpty else { return }
+        try db.write { db in try Self.insert(acks, now: now, into: db) }
+    }
+
+    private static func insert(_ acks: [AckRow], now: Int, into db: Database) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO commit_ack (did, rev, commitHash, seq, cid, sig, signedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for a in acks {
+            try insert.execute(arguments: [a.did, a.rev, hash(a.commit), a.seq, a.cid.description, Data(a.sig), now])
         }
     }
 
