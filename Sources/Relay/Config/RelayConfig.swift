@@ -168,8 +168,11 @@ extension RelayConfig {
         if let json = env["PDS_DEVICE_POLICY"], let data = json.data(using: .utf8),
            let c = try? JSONDecoder().decode(RelayPolicyConfiguration.self, from: data), let policy = try? RelayPolicy(configuration: c) {
             settings.policy = policy
-        } else if let tier = env["PDS_DEVICE_TIER"].flatMap(RelayPolicy.Tier.init(rawValue:)) {
-            settings.policy = .preset(tier)
+        } else {
+            if let tier = env["PDS_DEVICE_TIER"].flatMap(RelayPolicy.Tier.init(rawValue:)) { settings.policy = .preset(tier) }
+            // The managed tiers offer a deeper pipeline than the spec's default of 8 (a relay MAY offer
+            // more): a desktop's queued pushes, and concurrent forwarded writes, then share fsyncs.
+            settings.policy.limits.maxInFlight = 32
         }
         // PDS_DEVICE_MAX_IN_FLIGHT: how many pushes a desktop may pipeline (welcome.limits.maxInFlight).
         if let window = Int(env["PDS_DEVICE_MAX_IN_FLIGHT"] ?? ""), window >= 1 { settings.policy.limits.maxInFlight = window }
