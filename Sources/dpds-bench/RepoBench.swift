@@ -10,8 +10,8 @@ struct RepoBench: AsyncParsableCommand {
 
     @Option(help: "Records in the built tree.") var records: Int = 100_000
     @Option(help: "Single-record signed commits applied to it.") var commits: Int = 10_000
-    @Option(help: "Commits per group in the group-commit figure.") var group: Int = 16
-    @Option(help: "Concurrent writers in the group-committer figure.") var writers: Int = 64
+    @Option(help: "Commits per group in the group-commit figure.") var group: Int = 128
+    @Option(help: "Concurrent writers in the group-committer figure.") var writers: Int = 128
     @Option(help: "Records atmst builds (its rate is per insert, so fewer keeps the run short).") var atmstRecords: Int = 100_000
     @Flag(help: "Only the durable commit figures on the stored repo (no tree builds, no-fsync split, export or atmst).")
     var commitsOnly = false
@@ -113,6 +113,9 @@ struct RepoBench: AsyncParsableCommand {
                      writers, Double(committed) / committerS, Double(committed) / Double(max(1, groupsWritten)), committerCPU / Double(max(1, committed)) * 1e6))
         print(String(format: "  one core's worth: %.0f single, %.0f grouped by %d, %.0f through the group committer (commits per CPU-second)",
                      Double(commits) / commitCPU, Double(grouped) / groupCPU, groupSize, Double(committed) / committerCPU))
+        // On a shared machine the wall figures above are what the scheduler left us; this says how much.
+        print(String(format: "  share of wall time this process was on a CPU: single %.0f%%, grouped %.0f%%, committer %.0f%% (100%% = a whole core)",
+                     commitCPU / commitS * 100, groupCPU / groupS * 100, committerCPU / committerS * 100))
         if commitsOnly { return }
 
         // The same commits without fsync (synchronous=OFF): not durable, shown only to split the cost.
