@@ -93,29 +93,31 @@ public final class GroupCommitter: @unchecked Sendable {
             queue.removeFirst(batch.count)
             lastGroup = batch.count
             condition.unlock()
-            let done = write(batch)
-            condition.withLock { groups += 1; commits += done }
+            write(batch)
         }
     }
 
     /// Commits `batch`; a request whose own writes fail is answered with its error and the
-    /// rest retried without it. Returns how many commits became durable.
-    private func write(_ batch: [Request]) -> Int {
+    /// rest retried without it. The counters are updated before any caller resumes, so a caller
+    /// that reads `counts` after its commit returned sees its own commit counted.
+    private func write(_ batch: [Request]) {
         var pending = batch
         while !pending.isEmpty {
             var failed: Int?
             do {
                 let signed = try repo.commitGroup(pending.map(\.writes), sign: sign, failedGroup: &failed)
+                condition.withLock { groups += 1; commits += signed.count }
                 for (request, commit) in zip(pending, signed) { request.done.resume(returning: commit) }
-                return signed.count
+                return
             } catch {
                 guard let i = failed else {
+                    condition.withLock { groups += 1 }
                     for request in pending { request.done.resume(throwing: error) }
-                    return 0
+                    return
                 }
                 pending.remove(at: i).done.resume(throwing: error)
             }
         }
-        return 0
+        condition.withLock { groups += 1 }
     }
 }
