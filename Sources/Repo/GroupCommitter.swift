@@ -8,6 +8,12 @@ import Protocol
 /// being written the next one gathers, so the fsync cost is shared by as many commits as arrived
 /// during it (one commit alone waits for nothing).
 ///
+/// Callers a group acknowledged usually come straight back with their next commit, but they need
+/// CPU time to get there, which the writer thread would otherwise take first: it would start a
+/// group of the one or two that were quickest and make the rest wait a whole transaction for the
+/// next. So before a new group the writer waits, for at most `gatherWindow`, until as many requests
+/// are queued as the last group held. A lone sequential writer never waits (its last group was one).
+///
 /// The committer owns the repository from `init` until `close()` returns: no one else may use it.
 public final class GroupCommitter: @unchecked Sendable {
     // @unchecked: `queue`, `stopped` and the counters are guarded by `condition`; `repo` is used
@@ -18,16 +24,22 @@ public final class GroupCommitter: @unchecked Sendable {
     private let repo: Repository
     private let sign: Signer
     private let maxGroup: Int
+    private let gatherWindow: Double
     private let condition = NSCondition()
     private var queue: [Request] = []
+    /// Queue length at which a caller wakes the writer (1 unless it is gathering a group).
+    private var wakeAt = 1
     private var stopped = false
     private var finished = false
     private var groups = 0, commits = 0
 
-    public init(repository: Repository, maxGroup: Int = 512, sign: @escaping Signer) {
+    /// `gatherWindow` bounds the extra latency a commit can see while the writer gathers a group.
+    public init(repository: Repository, maxGroup: Int = 512, gatherWindow: Duration = .milliseconds(1), sign: @escaping Signer) {
         repo = repository
         self.sign = sign
         self.maxGroup = max(1, maxGroup)
+        let (s, atto) = gatherWindow.components
+        self.gatherWindow = Double(s) + Double(atto) / 1e18
         let thread = Thread { [self] in self.run() }
         thread.name = "dpds-repo-commit"
         thread.start()
@@ -41,7 +53,8 @@ public final class GroupCommitter: @unchecked Sendable {
             defer { condition.unlock() }
             if stopped { cont.resume(throwing: RepoError.committerClosed); return }
             queue.append(Request(writes: writes, done: cont))
-            condition.signal()
+            // One wake-up per group, not one per request: each costs the writer a context switch.
+            if queue.count == wakeAt { condition.signal() }
         }
     }
 
@@ -58,9 +71,18 @@ public final class GroupCommitter: @unchecked Sendable {
     }
 
     private func run() {
+        var lastGroup = 0
         while true {
             condition.lock()
+            wakeAt = 1
             while queue.isEmpty && !stopped { condition.wait() }
+            let gather = min(lastGroup, maxGroup)
+            if !stopped && queue.count < gather {
+                wakeAt = gather
+                let deadline = Date(timeIntervalSinceNow: gatherWindow)
+                while !stopped && queue.count < gather && condition.wait(until: deadline) {}
+                wakeAt = 1
+            }
             if queue.isEmpty {
                 finished = true
                 condition.broadcast()
@@ -69,30 +91,33 @@ public final class GroupCommitter: @unchecked Sendable {
             }
             let batch = Array(queue.prefix(maxGroup))
             queue.removeFirst(batch.count)
+            lastGroup = batch.count
             condition.unlock()
-            let done = write(batch)
-            condition.withLock { groups += 1; commits += done }
+            write(batch)
         }
     }
 
     /// Commits `batch`; a request whose own writes fail is answered with its error and the
-    /// rest retried without it. Returns how many commits became durable.
-    private func write(_ batch: [Request]) -> Int {
+    /// rest retried without it. The counters are updated before any caller resumes, so a caller
+    /// that reads `counts` after its commit returned sees its own commit counted.
+    private func write(_ batch: [Request]) {
         var pending = batch
         while !pending.isEmpty {
             var failed: Int?
             do {
                 let signed = try repo.commitGroup(pending.map(\.writes), sign: sign, failedGroup: &failed)
+                condition.withLock { groups += 1; commits += signed.count }
                 for (request, commit) in zip(pending, signed) { request.done.resume(returning: commit) }
-                return signed.count
+                return
             } catch {
                 guard let i = failed else {
+                    condition.withLock { groups += 1 }
                     for request in pending { request.done.resume(throwing: error) }
-                    return 0
+                    return
                 }
                 pending.remove(at: i).done.resume(throwing: error)
             }
         }
-        return 0
+        condition.withLock { groups += 1 }
     }
 }

@@ -88,7 +88,7 @@ public final class Repository {
                 let key = w.key
                 switch w {
                 case .create(_, _, let record), .update(_, _, let record):
-                    let cid = CID(codec: .dagCBOR, digest: Array(SHA256.hash(data: record)))
+                    let cid = CID(codec: .dagCBOR, digest: sha256Bytes(record))
                     let prev = try tree.put(key, cid)
                     if case .create = w, prev != nil { throw RepoError.recordExists(key) }
                     if prev != cid {

@@ -41,7 +41,7 @@ public struct K256SigningKey: SigningKey {
 
     public func sign(_ message: [UInt8]) throws -> [UInt8] {
         let ctx = Secp256k1Context.shared.pointer
-        let digest = Array(SHA256.hash(data: message))
+        let digest = SHA256.hash(data: message).withUnsafeBytes { Array($0) }
         var sig = secp256k1_ecdsa_signature()
         guard secp256k1_ecdsa_sign(ctx, &sig, digest, rawRepresentation, nil, nil) == 1 else {
             throw KeyError.signingFailed(.k256)

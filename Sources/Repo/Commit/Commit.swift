@@ -49,7 +49,7 @@ public struct SignedCommit: Sendable, Equatable {
 
     public var block: Block {
         let bytes = unsigned.encode(sig: sig)
-        return Block(cid: CID(codec: .dagCBOR, digest: Array(SHA256.hash(data: bytes))), bytes: bytes)
+        return Block(cid: CID(codec: .dagCBOR, digest: sha256Bytes(bytes)), bytes: bytes)
     }
 
     public func verify(_ check: (_ signature: [UInt8], _ message: [UInt8]) -> Bool) -> Bool {

@@ -20,9 +20,11 @@ extension MST {
     private func hash(_ node: MSTNode, _ newBlock: (Block) throws -> Void) rethrows -> CID {
         if let cid = node.cid { return cid }
         if case .loaded(let l)? = node.left { _ = try hash(l, newBlock) }
-        for e in node.entries { if case .loaded(let r)? = e.right { _ = try hash(r, newBlock) } }
+        // By index, not `for e in entries`: that copies each entry (key, value and child, three
+        // retains and releases) just to look at its child.
+        for i in node.entries.indices { if case .loaded(let r)? = node.entries[i].right { _ = try hash(r, newBlock) } }
         let bytes = MST.encodeNode(node)
-        let cid = CID(codec: .dagCBOR, digest: Array(SHA256.hash(data: bytes)))
+        let cid = CID(codec: .dagCBOR, digest: sha256Bytes(bytes))
         node.cid = cid
         try newBlock(Block(cid: cid, bytes: bytes))
         return cid

@@ -17,8 +17,11 @@ struct NetBatch {
             garbage = w.deleteBlocks.map { ($0, w.head.rev, false) } + w.releasedRecords.map { ($0, w.head.rev, true) }
             return
         }
-        var index: [CID: Int] = [:]
+        // Sized up front: growing the dictionary rehashes every CID it holds (seen in the profile).
+        let putCount = batch.reduce(0) { $0 + $1.putBlocks.count }
+        var index: [CID: Int] = Dictionary(minimumCapacity: putCount)
         var slots: [(block: Block, rev: String)?] = []
+        slots.reserveCapacity(putCount)
         for w in batch {
             let rev = w.head.rev
             for b in w.putBlocks {
