@@ -127,13 +127,9 @@ actor DeviceAgent {
     /// Queues the leading `send`s at once (no task hop between building a push and sending it);
     /// anything else, which may suspend, goes through `perform` in a task.
     private func sendNow(_ actions: [DeviceSession.Action]) {
-        var index = actions.startIndex
-        while index < actions.endIndex, case .send(let bytes) = actions[index] {
-            outgoing.yield(bytes)
-            index += 1
-        }
-        let rest = Array(actions[index...])
-        if !rest.isEmpty { Task { await self.perform(rest) } }
+        let (sends, rest) = actions.splitLeadingSends()
+        for bytes in sends { outgoing.yield(bytes) }
+        if !rest.isEmpty { Task { await self.perform(Array(rest)) } }
     }
 
     /// Waits for `welcome` (nil when rejected or closed first).

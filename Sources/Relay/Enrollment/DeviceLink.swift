@@ -145,13 +145,9 @@ actor DeviceLink {
     /// Queues the leading `send`s at once (no task hop on the request path); anything else, which
     /// may suspend, goes through `perform` in a task.
     private func sendNow(_ actions: [RelaySession.Action]) {
-        var index = actions.startIndex
-        while index < actions.endIndex, case .send(let bytes) = actions[index] {
-            outgoing.yield(bytes)
-            index += 1
-        }
-        let rest = Array(actions[index...])
-        if !rest.isEmpty { Task { await self.perform(rest) } }
+        let (sends, rest) = actions.splitLeadingSends()
+        for bytes in sends { outgoing.yield(bytes) }
+        if !rest.isEmpty { Task { await self.perform(Array(rest)) } }
     }
 
     func availability() -> RelaySession.Availability { session.availability(now: now()) }
