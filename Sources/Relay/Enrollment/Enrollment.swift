@@ -65,7 +65,6 @@ public actor Enrollment {
     private var drained: [String: [CheckedContinuation<Void, Never>]] = [:]
     /// Commits signed for forwarded writes, until their `writeResult` picks them up.
     private var recent: [String: RepoCommit] = [:]
-    private var enrolledDIDs: Set<String> = []
     private var signingKeys: [String: K256SigningKey] = [:]
     /// Seconds since 1970; tests move it to expire tickets.
     var clock: @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
@@ -172,12 +171,9 @@ public actor Enrollment {
 
     public func mode(did: String) async throws -> Mode {
         if switching.contains(did) { return .switching }
-        // Enrolled stays enrolled (see `isEnrolled`): the enrolled write path asks twice per
-        // write, and needs no store read for it.
-        if enrolledDIDs.contains(did) { return .enrolled }
-        guard try await store.isEnrolled(did: did) else { return .mobile }
-        enrolledDIDs.insert(did)
-        return .enrolled
+        // From memory after the first ask (the store's read-through cache): the enrolled write
+        // path asks twice per write.
+        return try await store.isEnrolled(did: did) ? .enrolled : .mobile
     }
 
     public func isOnline(did: String) async -> Bool {
@@ -425,13 +421,8 @@ public actor Enrollment {
         }.map { Int($0.seq) }
     }
 
-    /// Enrolled accounts stay enrolled (a revoke unbinds the desktop, not the mode): remembered.
-    private func isEnrolled(_ did: String) async throws -> Bool {
-        if enrolledDIDs.contains(did) { return true }
-        guard try await mode(did: did) == .enrolled else { return false }
-        enrolledDIDs.insert(did)
-        return true
-    }
+    /// Enrolled accounts stay enrolled (a revoke unbinds the desktop, not the mode).
+    private func isEnrolled(_ did: String) async throws -> Bool { try await store.isEnrolled(did: did) }
 
     /// The account's signing key, looked up once per desktop session.
     private func accountKey(_ did: String) async throws -> K256SigningKey? {
