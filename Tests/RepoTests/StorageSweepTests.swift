@@ -87,6 +87,31 @@ import Testing
         try? FileManager.default.removeItem(atPath: dir)
     }
 
+    /// Past the threshold, commits sweep the oldest garbage a slice at a time (no single long
+    /// sweep holds up the commits behind it): garbage stays bounded, every dead block not still
+    /// listed as garbage is gone, and the tree stays whole, including a block a record still uses.
+    @Test func commitsSweepInSlicesPastTheThreshold() throws {
+        let dir = tempDir()
+        let storage = try SQLiteRepoStorage(path: dir + "/sl.sqlite")
+        storage.sweepThreshold = 8
+        storage.sweepSliceRows = 16
+        let repo = try Repository(storage: storage, did: "did:example:sl")
+        for i in 0..<5 { try repo.commit([.create(collection: "com.example.sl", rkey: "k\(i)", record: record("v\(i)"))], sign: fakeSignature) }
+        try repo.commit([.create(collection: "com.example.sl", rkey: "twin", record: record("v0"))], sign: fakeSignature)
+        for round in 0..<40 {
+            try repo.commit([.update(collection: "com.example.sl", rkey: "k\(round % 5)", record: record("r\(round)"))], sign: fakeSignature)
+            #expect(try garbageRows(storage) < 8 + 16)
+        }
+        let summary = try RepoVerifier.verify(car: try exportAll(repo), signature: nil)
+        #expect(summary.records.count == 6)
+        let tree = 1 + summary.nodes.count + Set(summary.records.map(\.cid)).count
+        #expect(try storedBlocks(storage) <= tree + garbageRows(storage))
+        #expect(try storage.block(CID.compute(.dagCBOR, record("v0"))) != nil)
+        try storage.sweep()
+        #expect(try storedBlocks(storage) == tree)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
     @Test func firstLayoutIsMigrated() throws {
         let dir = tempDir()
         let path = dir + "/old.sqlite"
