@@ -94,7 +94,7 @@ import Testing
         let dir = tempDir()
         let storage = try SQLiteRepoStorage(path: dir + "/sl.sqlite")
         storage.sweepThreshold = 8
-        storage.sweepSliceRows = 16
+        storage.sweepMinimumSlice = 16
         let repo = try Repository(storage: storage, did: "did:example:sl")
         for i in 0..<5 { try repo.commit([.create(collection: "com.example.sl", rkey: "k\(i)", record: record("v\(i)"))], sign: fakeSignature) }
         try repo.commit([.create(collection: "com.example.sl", rkey: "twin", record: record("v0"))], sign: fakeSignature)
