@@ -17,7 +17,7 @@ public final class EngineRepoHost: RepoHost {
 
     public init(directory: URL, signingKey: @escaping KeyLookup) throws {
         file = try SharedRepoFile(directory: directory)
-        flusher = RepoFlusher(writer: file.pool, checkpointer: file.checkpointer)
+        flusher = RepoFlusher(writer: file.pool)
         self.signingKey = signingKey
     }
 

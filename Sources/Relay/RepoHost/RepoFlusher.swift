@@ -12,7 +12,6 @@ import Synchronization
 /// soon as it ends.
 final class RepoFlusher: Sendable {
     private let writer: any DatabaseWriter
-    private let checkpointer: WALCheckpointer?
     /// Serial: transactions one at a time, in order; its own thread, so an fsync never blocks the
     /// cooperative pool.
     private let queue = DispatchQueue(label: "dpds.repo.flush")
@@ -27,10 +26,7 @@ final class RepoFlusher: Sendable {
     }
     private let pending = Mutex(Pending())
 
-    init(writer: any DatabaseWriter, checkpointer: WALCheckpointer?) {
-        self.writer = writer
-        self.checkpointer = checkpointer
-    }
+    init(writer: any DatabaseWriter) { self.writer = writer }
 
     /// Returns once everything `storage` had queued when it was called is durable (or throws if its
     /// transaction failed: then none of that transaction's writes, of any account, were kept).
@@ -65,7 +61,6 @@ final class RepoFlusher: Sendable {
                 }
             }
             for b in batches { b.storage.endFlush() }
-            if case .success = result { checkpointer?.noteCommit() }
         }
         for r in requests { r.done.resume(with: result) }
     }

@@ -13,7 +13,6 @@ import Repo
 final class SharedRepoFile: Sendable {
     let pool: DatabasePool
     let path: String
-    let checkpointer: WALCheckpointer
     private let directory: URL
 
     init(directory: URL) throws {
@@ -22,13 +21,11 @@ final class SharedRepoFile: Sendable {
         path = directory.appendingPathComponent("repos.sqlite").path
         var config = Configuration()
         config.prepareDatabase { db in
-            // As `SQLiteRepoStorage(path:)` sets it, for the same reasons (see there).
+            // As `SQLiteRepoStorage(path:)` sets them, for the same reasons (see there).
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
-            // `checkpointer` checkpoints, off the commit path.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 32768")
         }
         pool = try DurablePool.open(path, configuration: config)
-        checkpointer = try WALCheckpointer(path: path)
         try pool.write { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS repo_tables (id INTEGER PRIMARY KEY, did TEXT NOT NULL UNIQUE)")
         }
