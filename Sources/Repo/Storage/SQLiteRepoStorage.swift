@@ -17,8 +17,6 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     public let tables: RepoTables
     private let insertBlocks: MultiRowInsert
     private let insertGarbage: MultiRowInsert
-    private let blockSQL: String
-    private let recordSQL: String
 
     /// `durable: false` (synchronous=OFF) exists only to measure what the fsync costs; never ship it.
     public convenience init(path: String, durable: Bool = true) throws {
@@ -48,8 +46,6 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         db = writer
         insertBlocks = .blocks(tables)
         insertGarbage = .garbage(tables)
-        blockSQL = "SELECT bytes FROM \(tables.blocks) WHERE cid = ?"
-        recordSQL = "SELECT cid FROM \(tables.records) WHERE collection = ? AND rkey = ?"
         try db.write { db in
             try SQLiteRepoSchema.create(db, tables)
             garbageCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.garbage)") ?? 0
@@ -88,25 +84,22 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
 
     static func cid(_ data: Data) throws -> CID { try CIDBinary.parse(Array(data)) }
 
-    // The hot single-statement reads (the tree's blocks, the swap checks) skip the explicit read
-    // transaction `read` opens: one statement is its own snapshot, and in a pool shared by many
-    // repos the BEGIN/COMMIT pair cost more than the lookup.
     public func block(_ cid: CID) throws -> [UInt8]? {
-        try db.unsafeRead { db in
-            try Data.fetchOne(db.cachedStatement(sql: blockSQL), arguments: [Data(cid.bytes)])
+        try db.read { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM \(tables.blocks) WHERE cid = ?"), arguments: [Data(cid.bytes)])
         }.map { Array($0) }
     }
 
     /// The record's CID in the records index: the state of the last durable commit.
     public func record(collection: String, rkey: String) throws -> CID? {
-        try db.unsafeRead { db in
-            try Data.fetchOne(db.cachedStatement(sql: recordSQL),
+        try db.read { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT cid FROM \(tables.records) WHERE collection = ? AND rkey = ?"),
                               arguments: [collection, rkey])
         }.map { try Self.cid($0) }
     }
 
     public func head() throws -> RepoHead? {
-        try db.unsafeRead { db -> RepoHead? in
+        try db.read { db -> RepoHead? in
             guard let row = try Row.fetchOne(db, sql: "SELECT did, commit_cid, rev, data_cid FROM \(tables.head) WHERE id = 1") else { return nil }
             return RepoHead(did: row[0], commit: try Self.cid(row[1]), rev: row[2], data: try Self.cid(row[3]))
         }
