@@ -5,9 +5,8 @@ import Repo
 /// One account's repo: the engine's single writer for it, with group commit. An actor per account,
 /// so one account's commits are built one at a time (each on the previous one's head, swap checks
 /// included) while different accounts commit in parallel. A built commit is queued in
-/// `BufferedRepoStorage`; one flush by `RepoFlusher`, off the actor, makes every commit queued by
-/// then durable in one transaction (one fsync, shared with the other accounts' queued commits),
-/// while the next commits are being built.
+/// `BufferedRepoStorage`; one flush, off the actor on the account's own thread, makes every commit
+/// queued by then durable in one transaction (one fsync), while the next commits are being built.
 /// Then the group's firehose events are sequenced in commit order (and made durable together, see
 /// `SequencerDeferral`, on a second thread while the next group flushes), and only then are the
 /// callers answered: every acknowledged write is durable.
@@ -19,7 +18,9 @@ actor AccountRepo {
     private let lookupKey: EngineRepoHost.KeyLookup
     /// Fetched (and unsealed) once: every commit needs it.
     private var cachedKey: (any SigningKey)?
-    private let flusher: RepoFlusher
+    /// Serial, so flushes run one at a time and in order; its own thread, so an fsync never blocks
+    /// the cooperative pool.
+    private let flushQueue: DispatchQueue
     /// Where a group waits for its firehose events to be durable (serial: groups finish in order).
     private let sequencerQueue: DispatchQueue
 
@@ -34,13 +35,13 @@ actor AccountRepo {
     /// The head of the last durable commit: what reads show (a built commit is not there until its fsync).
     private var durableHead: (cid: CID, rev: String)?
 
-    init(did: String, storage: SQLiteRepoStorage, flusher: RepoFlusher, lookupKey: @escaping EngineRepoHost.KeyLookup) throws {
+    init(did: String, storage: SQLiteRepoStorage, lookupKey: @escaping EngineRepoHost.KeyLookup) throws {
         self.did = did
         self.storage = BufferedRepoStorage(base: storage)
         repo = try Repository(storage: self.storage, did: did)
         durableHead = repo.head.map { ($0.commit, $0.rev) }
         self.lookupKey = lookupKey
-        self.flusher = flusher
+        flushQueue = DispatchQueue(label: "dpds.repo.flush")
         sequencerQueue = DispatchQueue(label: "dpds.repo.sequence")
     }
 
@@ -129,14 +130,21 @@ actor AccountRepo {
         }
     }
 
+    private func io<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { done in
+            flushQueue.async { done.resume(with: Result { try work() }) }
+        }
+    }
+
     /// One group per turn: everything built since the last flush.
     private func flushLoop() async {
         while !waiting.isEmpty {
             var group = waiting
             waiting = []
             var results: [Result<RepoCommit, Error>]
+            let storage = self.storage
             do {
-                try await flusher.flush(storage)
+                try await io { try storage.flush() }
                 if let last = group.last?.commit { durableHead = (last.cid, last.rev) }
             } catch {
                 // This group's commits, and any built on them since, are lost: start again from SQLite.
@@ -178,9 +186,10 @@ actor AccountRepo {
 
     /// Writes every queued commit, so SQLite holds everything the in-memory head refers to; the
     /// caller reads with no suspension in between. A transaction the flush loop has under way counts
-    /// too: the flusher's next transaction starts only after it.
+    /// too: a hop through the serial flush queue waits it out.
     private func settle() async throws {
-        while storage.unsettledCount > 0 { try await flusher.flush(storage) }
+        let storage = self.storage
+        while storage.unsettledCount > 0 { try await io { try storage.flush() } }
     }
 
     // MARK: reads

@@ -48,33 +48,24 @@ final class BufferedRepoStorage: RepoStorage, @unchecked Sendable {
     /// Tests only: runs on the flush thread before each transaction, so a test can hold a flush open.
     nonisolated(unsafe) var beforeWrite: (@Sendable () -> Void)?
 
-    /// Writes what is queued now in one durable transaction of its own.
+    /// Writes what is queued now in one durable transaction. One flush at a time (the account's
+    /// flush queue is serial); commits queued meanwhile wait for the next flush.
     func flush() throws {
-        let batch = beginFlush()
-        guard !batch.isEmpty else { return }
-        beforeWrite?()
-        defer { endFlush() }
-        try base.apply(batch: batch)
-    }
-
-    /// Takes what is queued now for a transaction (`RepoFlusher`'s, shared with other accounts);
-    /// its blocks stay readable here until `endFlush`. One flush at a time: commits queued
-    /// meanwhile wait for the next.
-    func beginFlush() -> [StorageWrite] {
-        state.withLock { s -> [StorageWrite] in
+        let batch = state.withLock { s -> [StorageWrite] in
             s.writing = s.queued
             s.queued = []
             return s.writing
         }
-    }
-
-    /// After the transaction of `beginFlush`'s batch, committed or not.
-    func endFlush() {
-        state.withLock { s in
-            s.writing = []
-            s.overlay = [:]
-            for w in s.queued { for b in w.putBlocks { s.overlay[b.cid] = b.bytes } }
+        guard !batch.isEmpty else { return }
+        beforeWrite?()
+        defer {
+            state.withLock { s in
+                s.writing = []
+                s.overlay = [:]
+                for w in s.queued { for b in w.putBlocks { s.overlay[b.cid] = b.bytes } }
+            }
         }
+        try base.apply(batch: batch)
     }
 
     /// Forgets every queued commit (after a failed flush, before the tree is reloaded from SQLite).

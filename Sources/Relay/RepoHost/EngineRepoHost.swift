@@ -3,31 +3,38 @@ import Protocol
 import Repo
 import Synchronization
 
-/// `RepoHost` over the real repo engine: every account's repo in `directory/repos.sqlite`
-/// (`SharedRepoFile`), commits signed with the account's key. Each account's repo is its own actor
-/// (`AccountRepo`): one account's writes are built one at a time, different accounts' in parallel,
-/// and all of them share fsyncs (group commit across accounts, `RepoFlusher`).
+/// `RepoHost` over the real repo engine: one SQLite store per account under `directory`, commits
+/// signed with the account's key. Each account's repo is its own actor (`AccountRepo`): one
+/// account's writes are built one at a time and share fsyncs (group commit), different accounts
+/// commit in parallel.
 public final class EngineRepoHost: RepoHost {
     public typealias KeyLookup = @Sendable (_ did: String) async throws -> (any SigningKey)?
 
-    private let file: SharedRepoFile
-    private let flusher: RepoFlusher
+    private let directory: URL
     private let signingKey: KeyLookup
     private let open = Mutex([String: AccountRepo]())
 
     public init(directory: URL, signingKey: @escaping KeyLookup) throws {
-        file = try SharedRepoFile(directory: directory)
-        flusher = RepoFlusher(writer: file.pool)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.directory = directory
         self.signingKey = signingKey
+    }
+
+    private func path(_ did: String) -> String {
+        // DIDs hold ':' (and '%' for did:web ports); keep file names portable.
+        let safe = did.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }
+        return directory.appendingPathComponent(String(safe) + ".sqlite").path
     }
 
     /// The account's repo actor, opening its store on first use (under the lock, so only once).
     func repository(_ did: String, create: Bool = false) throws -> AccountRepo {
         try open.withLock { open in
             if let r = open[did] { return r }
-            guard let storage = try file.storage(did: did, create: create) else { throw RepoHostError.repoNotFound }
+            let file = path(did)
+            guard create || FileManager.default.fileExists(atPath: file) else { throw RepoHostError.repoNotFound }
+            let storage = try SQLiteRepoStorage(path: file)
             if !create, try storage.head() == nil { throw RepoHostError.repoNotFound }
-            let account = try AccountRepo(did: did, storage: storage, flusher: flusher, lookupKey: signingKey)
+            let account = try AccountRepo(did: did, storage: storage, lookupKey: signingKey)
             open[did] = account
             return account
         }

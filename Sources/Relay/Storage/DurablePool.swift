@@ -6,8 +6,8 @@ import GRDB
 /// answered for (and hand a seq out twice). FULL fsyncs the WAL on each commit. The setting is per
 /// connection, and the pool's one writer connection is kept for the pool's life.
 enum DurablePool {
-    static func open(_ path: String, configuration: Configuration = Configuration()) throws -> DatabasePool {
-        let pool = try DatabasePool(path: path, configuration: configuration)
+    static func open(_ path: String) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path)
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         return pool
     }

@@ -3,16 +3,12 @@ import GRDB
 /// An INSERT run as one statement per chunk of rows (`VALUES (…), (…), …`) instead of one per
 /// row. A commit writes a dozen or so blocks and garbage rows, a group hundreds; per row, GRDB's
 /// statement execution (reset, argument binding, step) cost more than SQLite's insert itself.
-struct MultiRowInsert: Sendable {
+struct MultiRowInsert {
     static let chunk = 64
 
-    static func blocks(_ t: RepoTables) -> MultiRowInsert {
-        MultiRowInsert(prefix: "INSERT INTO \(t.blocks) (cid, rev, bytes) VALUES ",
-                       suffix: " ON CONFLICT(cid) DO UPDATE SET rev = excluded.rev", columns: 3)
-    }
-    static func garbage(_ t: RepoTables) -> MultiRowInsert {
-        MultiRowInsert(prefix: "INSERT INTO \(t.garbage) (cid, rev, record) VALUES ", suffix: "", columns: 3)
-    }
+    static let blocks = MultiRowInsert(prefix: "INSERT INTO blocks (cid, rev, bytes) VALUES ",
+                                       suffix: " ON CONFLICT(cid) DO UPDATE SET rev = excluded.rev", columns: 3)
+    static let garbage = MultiRowInsert(prefix: "INSERT INTO garbage (cid, rev, record) VALUES ", suffix: "", columns: 3)
 
     let columns: Int
     /// The statement text for 1…chunk rows, built once (GRDB caches the prepared statements by text).

@@ -14,31 +14,25 @@ import GRDB
 enum SQLiteRepoSchema {
     static let version = 2
 
-    static func create(_ db: Database, _ t: RepoTables = .plain) throws {
-        // A prefixed repo shares its file: `user_version` is the file's, and there is no first layout to move.
-        guard t == .plain else { return try createTables(db, t) }
+    static func create(_ db: Database) throws {
         let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         if current >= version { return }
         let hasBlocks = try Bool.fetchOne(db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE name = 'blocks'") ?? false
         let hasV1 = current == 0 && hasBlocks
         if hasV1 { try db.execute(sql: "ALTER TABLE blocks RENAME TO blocks_v1; DROP INDEX IF EXISTS blocks_rev; DROP INDEX IF EXISTS records_cid") }
-        try createTables(db, t)
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS blocks (id INTEGER PRIMARY KEY, cid BLOB NOT NULL, rev TEXT NOT NULL, bytes BLOB NOT NULL);
+            CREATE UNIQUE INDEX IF NOT EXISTS blocks_cid ON blocks(cid);
+            CREATE TABLE IF NOT EXISTS garbage (id INTEGER PRIMARY KEY, cid BLOB NOT NULL, rev TEXT NOT NULL,
+                record INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, rkey TEXT NOT NULL, cid BLOB NOT NULL,
+                PRIMARY KEY (collection, rkey)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1), did TEXT NOT NULL,
+                commit_cid BLOB NOT NULL, rev TEXT NOT NULL, data_cid BLOB NOT NULL);
+            """)
         if hasV1 {
             try db.execute(sql: "INSERT INTO blocks (cid, rev, bytes) SELECT cid, rev, bytes FROM blocks_v1 ORDER BY rev; DROP TABLE blocks_v1")
         }
         try db.execute(sql: "PRAGMA user_version = \(version)")
-    }
-
-    static func createTables(_ db: Database, _ t: RepoTables) throws {
-        try db.execute(sql: """
-            CREATE TABLE IF NOT EXISTS \(t.blocks) (id INTEGER PRIMARY KEY, cid BLOB NOT NULL, rev TEXT NOT NULL, bytes BLOB NOT NULL);
-            CREATE UNIQUE INDEX IF NOT EXISTS \(t.blocksCIDIndex) ON \(t.blocks)(cid);
-            CREATE TABLE IF NOT EXISTS \(t.garbage) (id INTEGER PRIMARY KEY, cid BLOB NOT NULL, rev TEXT NOT NULL,
-                record INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS \(t.records) (collection TEXT NOT NULL, rkey TEXT NOT NULL, cid BLOB NOT NULL,
-                PRIMARY KEY (collection, rkey)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS \(t.head) (id INTEGER PRIMARY KEY CHECK (id = 1), did TEXT NOT NULL,
-                commit_cid BLOB NOT NULL, rev TEXT NOT NULL, data_cid BLOB NOT NULL);
-            """)
     }
 }

@@ -2,24 +2,19 @@ import Foundation
 import GRDB
 import Protocol
 
-/// The SQLite block store (through GRDB): a file of its own per repo, or prefixed tables in a file
-/// several repos share (`RepoTables`), so one transaction can commit writes of many repos.
+/// The SQLite block store (through GRDB): one file per repo.
 ///
 /// Durability: WAL journal with `synchronous=FULL`. Each commit is one transaction, and with FULL
 /// SQLite fsyncs the WAL before the commit call returns, so an acknowledged commit survives a
 /// SIGKILL and a power loss. (NORMAL in WAL mode would only survive process death: the last
 /// transactions can roll back on power loss, which breaks "acknowledged means durable".)
 public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
-    // @unchecked: GRDB serialises every write itself, and `garbageCount`/`sweeping` are only
-    // touched inside write closures.
-    let db: any DatabaseWriter
+    // @unchecked: GRDB's DatabaseQueue serialises every access itself.
+    let db: DatabaseQueue
     public let path: String
-    public let tables: RepoTables
-    private let insertBlocks: MultiRowInsert
-    private let insertGarbage: MultiRowInsert
 
     /// `durable: false` (synchronous=OFF) exists only to measure what the fsync costs; never ship it.
-    public convenience init(path: String, durable: Bool = true) throws {
+    public init(path: String, durable: Bool = true) throws {
         var config = Configuration()
         // WAL is switched on here rather than with `config.journalMode = .wal`, because GRDB's WAL
         // setup runs after this closure and lowers synchronous to NORMAL.
@@ -35,30 +30,13 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 32768")
         }
-        try self.init(writer: try DatabaseQueue(path: path, configuration: config), path: path, tables: .plain)
-    }
-
-    /// One repo's tables in a file the caller opened (and set up as durably as `init(path:)` does);
-    /// creates them if missing.
-    public init(writer: any DatabaseWriter, path: String, tables: RepoTables) throws {
         self.path = path
-        self.tables = tables
-        db = writer
-        insertBlocks = .blocks(tables)
-        insertGarbage = .garbage(tables)
-        try db.write { db in
-            try SQLiteRepoSchema.create(db, tables)
-            garbageCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.garbage)") ?? 0
-        }
+        db = try DatabaseQueue(path: path, configuration: config)
+        try db.write { db in try SQLiteRepoSchema.create(db) }
+        try db.write { db in garbageCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM garbage") ?? 0 }
     }
 
-    /// Creates a repo's tables inside the caller's transaction (so a caller filling them in the same
-    /// transaction never leaves them half made).
-    public static func createTables(_ db: Database, _ tables: RepoTables) throws {
-        try SQLiteRepoSchema.createTables(db, tables)
-    }
-
-    /// Rows in `garbage`; read and written only inside write closures, which GRDB serialises.
+    /// Rows in `garbage`; read and written only inside `db`'s closures, which GRDB serialises.
     var garbageCount = 0
     /// Sweeping starts once this much garbage has piled up: a bigger sweep dirties each index page
     /// once for more deletions. On a 100k-record repo a sweep of 8192 rows already dirtied nearly
@@ -86,21 +64,21 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
 
     public func block(_ cid: CID) throws -> [UInt8]? {
         try db.read { db in
-            try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM \(tables.blocks) WHERE cid = ?"), arguments: [Data(cid.bytes)])
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM blocks WHERE cid = ?"), arguments: [Data(cid.bytes)])
         }.map { Array($0) }
     }
 
     /// The record's CID in the records index: the state of the last durable commit.
     public func record(collection: String, rkey: String) throws -> CID? {
         try db.read { db in
-            try Data.fetchOne(db.cachedStatement(sql: "SELECT cid FROM \(tables.records) WHERE collection = ? AND rkey = ?"),
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT cid FROM records WHERE collection = ? AND rkey = ?"),
                               arguments: [collection, rkey])
         }.map { try Self.cid($0) }
     }
 
     public func head() throws -> RepoHead? {
         try db.read { db -> RepoHead? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT did, commit_cid, rev, data_cid FROM \(tables.head) WHERE id = 1") else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT did, commit_cid, rev, data_cid FROM head WHERE id = 1") else { return nil }
             return RepoHead(did: row[0], commit: try Self.cid(row[1]), rev: row[2], data: try Self.cid(row[3]))
         }
     }
@@ -110,50 +88,46 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     /// The batch's net effect in one transaction: a block that one commit of the batch adds and a
     /// later one removes (the root, the commit, the upper nodes on the path) is never written.
     public func apply(batch: [StorageWrite]) throws {
-        try db.write { db in try write(batch: batch, in: db) }
-    }
-
-    /// `apply(batch:)` inside the caller's write transaction (which may hold other repos' writes too).
-    public func write(batch: [StorageWrite], in db: Database) throws {
         guard let last = batch.last else { return }
         let net = NetBatch(batch)
-        try insertBlocks.run(db, count: net.puts.count) { i in
-            let (b, rev) = net.puts[i]
-            return [Data(b.cid.bytes), rev, Data(b.bytes)]
-        }
-        try insertGarbage.run(db, count: net.garbage.count) { i in
-            let g = net.garbage[i]
-            return [Data(g.cid.bytes), g.rev, g.record]
-        }
-        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(tables.records) (collection, rkey, cid) VALUES (?, ?, ?)")
-        let remove = try db.cachedStatement(sql: "DELETE FROM \(tables.records) WHERE collection = ? AND rkey = ?")
-        for w in batch {
-            for c in w.recordChanges {
-                if let cid = c.cid { try upsert.execute(arguments: [c.collection, c.rkey, Data(cid.bytes)]) }
-                else { try remove.execute(arguments: [c.collection, c.rkey]) }
+        try db.write { db in
+            try MultiRowInsert.blocks.run(db, count: net.puts.count) { i in
+                let (b, rev) = net.puts[i]
+                return [Data(b.cid.bytes), rev, Data(b.bytes)]
             }
-        }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(tables.head) (id, did, commit_cid, rev, data_cid) VALUES (1, ?, ?, ?, ?)")
-            .execute(arguments: [last.head.did, Data(last.head.commit.bytes), last.head.rev, Data(last.head.data.bytes)])
-        garbageCount += net.garbage.count
-        if sweeping || garbageCount >= sweepThreshold {
-            garbageCount -= try sweepSlice(db, rows: max(sweepMinimumSlice, 2 * net.garbage.count))
-            sweeping = garbageCount > 0
+            try MultiRowInsert.garbage.run(db, count: net.garbage.count) { i in
+                let g = net.garbage[i]
+                return [Data(g.cid.bytes), g.rev, g.record]
+            }
+            let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO records (collection, rkey, cid) VALUES (?, ?, ?)")
+            let remove = try db.cachedStatement(sql: "DELETE FROM records WHERE collection = ? AND rkey = ?")
+            for w in batch {
+                for c in w.recordChanges {
+                    if let cid = c.cid { try upsert.execute(arguments: [c.collection, c.rkey, Data(cid.bytes)]) }
+                    else { try remove.execute(arguments: [c.collection, c.rkey]) }
+                }
+            }
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO head (id, did, commit_cid, rev, data_cid) VALUES (1, ?, ?, ?, ?)")
+                .execute(arguments: [last.head.did, Data(last.head.commit.bytes), last.head.rev, Data(last.head.data.bytes)])
+            garbageCount += net.garbage.count
+            if sweeping || garbageCount >= sweepThreshold {
+                garbageCount -= try Self.sweepSlice(db, rows: max(sweepMinimumSlice, 2 * net.garbage.count))
+                sweeping = garbageCount > 0
+            }
         }
     }
 
     /// Which garbage rows' blocks are dead: unless a later commit put the block back (its rev is
     /// newer than the removal's) or, for a record block, a record still points at it.
-    private var deadCondition: String { "b.rev <= g.rev AND (g.record = 0 OR g.cid NOT IN (SELECT cid FROM \(tables.records)))" }
+    private static let deadCondition = "b.rev <= g.rev AND (g.record = 0 OR g.cid NOT IN (SELECT cid FROM records))"
 
     /// Sweeps the `rows` oldest garbage rows inside the caller's transaction; returns how many it took.
-    func sweepSlice(_ db: Database, rows: Int) throws -> Int {
-        let t = tables
+    static func sweepSlice(_ db: Database, rows: Int) throws -> Int {
         try db.execute(sql: """
-            DELETE FROM \(t.blocks) WHERE id IN (SELECT b.id FROM (SELECT cid, rev, record FROM \(t.garbage) ORDER BY id LIMIT ?) g
-                JOIN \(t.blocks) b ON b.cid = g.cid WHERE \(deadCondition))
+            DELETE FROM blocks WHERE id IN (SELECT b.id FROM (SELECT cid, rev, record FROM garbage ORDER BY id LIMIT ?) g
+                JOIN blocks b ON b.cid = g.cid WHERE \(deadCondition))
             """, arguments: [rows])
-        try db.execute(sql: "DELETE FROM \(t.garbage) WHERE id IN (SELECT id FROM \(t.garbage) ORDER BY id LIMIT ?)", arguments: [rows])
+        try db.execute(sql: "DELETE FROM garbage WHERE id IN (SELECT id FROM garbage ORDER BY id LIMIT ?)", arguments: [rows])
         return db.changesCount
     }
 
@@ -161,9 +135,9 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     public func sweep() throws {
         try db.write { db in
             try db.execute(sql: """
-                DELETE FROM \(tables.blocks) WHERE id IN (SELECT b.id FROM \(tables.garbage) g JOIN \(tables.blocks) b
-                    ON b.cid = g.cid WHERE \(deadCondition));
-                DELETE FROM \(tables.garbage);
+                DELETE FROM blocks WHERE id IN (SELECT b.id FROM garbage g JOIN blocks b ON b.cid = g.cid
+                    WHERE \(Self.deadCondition));
+                DELETE FROM garbage;
                 """)
             garbageCount = 0
             sweeping = false
@@ -172,7 +146,7 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
 
     public func listRecords(collection: String, cursor: String?, limit: Int, reverse: Bool) throws -> [RecordEntry] {
         let order = reverse ? "DESC" : "ASC", cmp = reverse ? "<" : ">"
-        let sql = "SELECT rkey, cid FROM \(tables.records) WHERE collection = ?" + (cursor == nil ? "" : " AND rkey \(cmp) ?")
+        let sql = "SELECT rkey, cid FROM records WHERE collection = ?" + (cursor == nil ? "" : " AND rkey \(cmp) ?")
             + " ORDER BY rkey \(order) LIMIT ?"
         var args: StatementArguments = [collection]
         if let cursor { _ = args.append(contentsOf: [cursor]) }
@@ -185,11 +159,11 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     }
 
     public func collections() throws -> [String] {
-        try db.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT collection FROM \(tables.records) ORDER BY collection") }
+        try db.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT collection FROM records ORDER BY collection") }
     }
 
     public func recordCount() throws -> Int {
-        try db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(tables.records)") ?? 0 }
+        try db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM records") ?? 0 }
     }
 
     public func forEachBlock(since: String?, _ body: (Block) throws -> Void) throws {
@@ -206,8 +180,8 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         try db.read { db in
             let dead = try deadBlockIDs(db)
             let statement = since == nil
-                ? try db.makeStatement(sql: "SELECT id, cid, bytes FROM \(tables.blocks)")
-                : try db.makeStatement(sql: "SELECT id, cid, bytes FROM \(tables.blocks) WHERE rev > ? ORDER BY rev")
+                ? try db.makeStatement(sql: "SELECT id, cid, bytes FROM blocks")
+                : try db.makeStatement(sql: "SELECT id, cid, bytes FROM blocks WHERE rev > ? ORDER BY rev")
             if let since { statement.arguments = [since] }
             try RawBlockCursor(statement).forEach { id, cid, bytes in
                 if !dead.isEmpty, dead.contains(id) { return }
@@ -216,11 +190,11 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         }
     }
 
-    /// The rows `sweep()` would delete now (same condition), read without deleting them. (Asked of
-    /// SQLite, not of `garbageCount`: a reader may run while a write changes that.)
+    /// The rows `sweep()` would delete now (same condition), read without deleting them.
     private func deadBlockIDs(_ db: Database) throws -> Set<Int64> {
-        Set(try Int64.fetchAll(db, sql: """
-            SELECT b.id FROM \(tables.garbage) g JOIN \(tables.blocks) b ON b.cid = g.cid WHERE \(deadCondition)
+        guard garbageCount > 0 else { return [] }
+        return Set(try Int64.fetchAll(db, sql: """
+            SELECT b.id FROM garbage g JOIN blocks b ON b.cid = g.cid WHERE \(Self.deadCondition)
             """))
     }
 }
