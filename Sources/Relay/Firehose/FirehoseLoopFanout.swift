@@ -12,7 +12,7 @@ import Synchronization
 /// however many subscribers there are. More subscribers then mean larger batches (fewer syscalls
 /// per event) and a few milliseconds more latency, not slower writers.
 final class FirehoseLoopFanout: @unchecked Sendable {
-    // @unchecked: `sinks` is touched only on `loop`; the rest is behind `inbox`'s lock.
+    // @unchecked: `sinks` and the round's state are touched only on `loop`; the rest is behind `inbox`'s lock.
     private struct Inbox {
         var pending: [SequencedEvent] = []
         var added: [FirehoseChannelSink] = []
@@ -24,6 +24,8 @@ final class FirehoseLoopFanout: @unchecked Sendable {
     private let inbox = Mutex(Inbox())
     private var sinks: [FirehoseChannelSink] = []
     private var nextDelivery = NIODeadline.uptimeNanoseconds(0)
+    private var inRound = false
+    private var finishedSeen = false
 
     init(loop: any EventLoop, pacing: @escaping @Sendable () -> Int) {
         self.loop = loop
@@ -51,6 +53,9 @@ final class FirehoseLoopFanout: @unchecked Sendable {
     }
 
     private func deliverWhenDue() {
+        // A round under way delivers what came meanwhile when it ends (one round at a time keeps
+        // every sink's batches in order).
+        if inRound { return }
         if NIODeadline.now() < nextDelivery {
             loop.scheduleTask(deadline: nextDelivery) { self.deliver() }
         } else {
@@ -59,11 +64,7 @@ final class FirehoseLoopFanout: @unchecked Sendable {
     }
 
     private func deliver() {
-        let started = NIODeadline.now()
-        defer {
-            let ended = NIODeadline.now()
-            nextDelivery = ended + (ended - started) * pacing()
-        }
+        if inRound { return }
         let (events, added) = inbox.withLock { s in
             defer {
                 s.pending = []
@@ -73,12 +74,35 @@ final class FirehoseLoopFanout: @unchecked Sendable {
             return (s.pending, s.added)
         }
         sinks.append(contentsOf: added)
+        inRound = true
         let chunk = events.isEmpty ? ByteBuffer() : FirehoseWebSocketWire.chunk(events.lazy.map(\.wire))
+        deliverSlice(events, chunk, from: 0, busy: .nanoseconds(0))
+    }
+
+    /// A round goes out `sliceSize` sinks per loop turn, so the loop's other work (the writers'
+    /// HTTP requests) never waits for a thousand socket writes in a row: with all of them in one
+    /// turn, writers' p99 latency at 1,000 subscribers was 150-450 ms.
+    private func deliverSlice(_ events: [SequencedEvent], _ chunk: ByteBuffer, from start: Int, busy: TimeAmount) {
+        let started = NIODeadline.now()
+        let end = min(start + Self.sliceSize, sinks.count)
         var someFinished = false
-        for sink in sinks {
+        for sink in sinks[start..<end] {
             if !events.isEmpty { sink.deliver(events, chunk: chunk) }
             if sink.finished { someFinished = true }
         }
-        if someFinished { sinks.removeAll { $0.finished } }
+        let spent = busy + (NIODeadline.now() - started)
+        if someFinished { finishedSeen = true }
+        if end < sinks.count {
+            loop.execute { self.deliverSlice(events, chunk, from: end, busy: spent) }
+            return
+        }
+        if finishedSeen { sinks.removeAll { $0.finished } }
+        finishedSeen = false
+        inRound = false
+        nextDelivery = NIODeadline.now() + spent * pacing()
+        let more = inbox.withLock { !$0.pending.isEmpty || !$0.added.isEmpty }
+        if more { deliverWhenDue() }
     }
+
+    static let sliceSize = 64
 }
