@@ -16,6 +16,8 @@ struct RelayBench: AsyncParsableCommand {
     @Option(help: "Client counts.") var clients: [Int] = [1, 4, 16]
     @Option(help: "Firehose subscriber counts.") var subscribers: [Int] = [100, 1000]
     @Option(help: "Fan-out pacing factor (FirehoseHub.pacing; default the relay's).") var pacing: Int?
+    @Option(help: "Offered createRecord rate (writes/s, 16 clients) of the fan-out runs at a fixed rate; 0 skips them.")
+    var fixedRate: Int = 500
 
     func run() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dpds-relay-bench-\(UUID().uuidString)")
@@ -63,6 +65,16 @@ struct RelayBench: AsyncParsableCommand {
             try await fanOut(env: env, port: port, url: url, subscribers: n, accounts: Array(accounts.prefix(16)), dir: dir.path,
                              cpuPerWrite: cpuPerWrite)
         }
+        // Flat out, writers and fan-out share two cores with the load generator and the subscribers'
+        // reader; at a rate the machine can carry, subscribers should cost writers nothing at all.
+        if fixedRate > 0 {
+            let pause = max(0, 16 * 1000 / fixedRate - 2)
+            print("fixed offered rate: 16 clients on 16 accounts, each pausing \(pause) ms after every answer (about \(fixedRate) writes/s offered)")
+            for n in [0] + subscribers {
+                try await fanOut(env: env, port: port, url: url, subscribers: n, accounts: Array(accounts.prefix(16)), dir: dir.path,
+                                 cpuPerWrite: cpuPerWrite, pauseMs: pause)
+            }
+        }
         print(String(format: "RSS after fan-out: now %.1f MiB, peak %.1f MiB", residentMiB().now, residentMiB().peak))
         await shutdown.trigger()
         _ = await serverTask.result
@@ -74,13 +86,13 @@ struct RelayBench: AsyncParsableCommand {
     /// per event per subscriber it is what the run cost beyond `cpuPerWrite` per write, over
     /// events x subscribers.
     func fanOut(env: RelayEnvironment, port: Int, url: String, subscribers n: Int, accounts: [(String, String)], dir: String,
-                cpuPerWrite: Double) async throws {
+                cpuPerWrite: Double, pauseMs: Int? = nil) async throws {
         let start = try await env.sequencer.bounds().latest
         let sockets = try WebSocketSubscribers(port: port, cursor: start, count: n)
         let deadline0 = Date().addingTimeInterval(60)
         while env.hub.subscriberCount < n && Date() < deadline0 { try await Task.sleep(for: .milliseconds(20)) }
         let cpu0 = cpuSeconds(), reader0 = sockets.readerCPUSeconds
-        let run = try WrkRun.createRecords(url: url, clients: 16, accounts: accounts, seconds: seconds, workDir: dir)
+        let run = try WrkRun.createRecords(url: url, clients: 16, accounts: accounts, seconds: seconds, workDir: dir, pauseMs: pauseMs)
         // Writes wrk left in flight when it stopped may still be sequenced: count against the final seq.
         var sequenced = Int(try await env.sequencer.bounds().latest - start)
         let deadline = Date().addingTimeInterval(120)
@@ -96,8 +108,8 @@ struct RelayBench: AsyncParsableCommand {
         if complete < n { print("fan-out: counts min \(sockets.counts.min() ?? 0) max \(sockets.counts.max() ?? 0) of \(sequenced)") }
         let cut = sockets.closedCount
         sockets.stop()
-        print(String(format: "fan-out (pacing %d) %5d WebSocket subscribers: writer %.0f writes/s (p99 %.2f ms), %d events, %d/%d subscribers received every one, %d cut off",
-                     env.hub.pacing, n, run.perSecond, run.p99ms, sequenced, complete, n, cut))
+        print("fan-out (pacing \(env.hub.pacing)\(pauseMs == nil ? "" : ", fixed rate")) " + String(format: "%5d WebSocket subscribers: writer %.0f writes/s (p50 %.2f ms, p99 %.2f ms), %d events, %d/%d subscribers received every one, %d cut off",
+                     n, run.perSecond, run.p50ms, run.p99ms, sequenced, complete, n, cut))
         let events = Double(max(sequenced, 1))
         print(String(format: "  server CPU %.3f ms/event (%.1f us/event/subscriber over the %.3f ms/write without subscribers); bench subscribers' reader thread %.3f ms/event (%.2f us/event/subscriber)",
                      serverCPU * 1000 / events, n == 0 ? 0.0 : (serverCPU / events - cpuPerWrite) * 1e6 / Double(n), cpuPerWrite * 1000,

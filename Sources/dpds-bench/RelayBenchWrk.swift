@@ -11,8 +11,11 @@ struct WrkRun {
     let errors: Int
     let generatorCPUSeconds: Double
 
-    /// `accounts`: (did, accessJwt) pairs; thread i writes as account i % count.
-    static func createRecords(url: String, clients: Int, accounts: [(String, String)], seconds: Int, workDir: String) throws -> WrkRun {
+    /// `accounts`: (did, accessJwt) pairs; thread i writes as account i % count. `pauseMs`: each
+    /// client waits that long after each answer (wrk's `delay()`), which caps the offered rate at
+    /// about clients x 1000 / (pauseMs + latency) per second.
+    static func createRecords(url: String, clients: Int, accounts: [(String, String)], seconds: Int, workDir: String,
+                              pauseMs: Int? = nil) throws -> WrkRun {
         let list = accounts.map { "{\"\($0.0)\", \"\($0.1)\"}" }.joined(separator: ",\n")
         let script = """
             local accounts = {\(list)}
@@ -27,7 +30,7 @@ struct WrkRun {
               wrk.headers["Authorization"] = "Bearer " .. token
               wrk.body = '{"repo":"' .. did .. '","collection":"app.bsky.feed.post","record":{"$type":"app.bsky.feed.post","text":"benchmark post from wrk","createdAt":"2026-01-01T00:00:00.000Z"}}'
             end
-            """
+            """ + (pauseMs.map { "\nfunction delay()\n  return \($0)\nend\n" } ?? "")
         let path = workDir + "/createRecord.lua"
         try script.write(toFile: path, atomically: true, encoding: .utf8)
         let process = Process()
