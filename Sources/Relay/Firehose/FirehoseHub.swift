@@ -50,9 +50,10 @@ public final class FirehoseHub: Sendable {
     /// One per event loop that has had a subscriber; never removed (there are as many as cores).
     private let fanouts = Mutex([FirehoseLoopFanout]())
     private let sinkCount = Atomic<Int>(0)
-    /// 10: fan-out takes at most 1/11 of a loop. At 1,000 subscribers on two cores that let writers
-    /// do 1,110-1,450 writes/s against 660-850 at 3, every subscriber still receiving every event;
-    /// the delay it adds is ten times a delivery's own time (microseconds when few are listening).
+    /// 10: fan-out takes about 1/11 of a loop. At 1,000 subscribers on two cores (before
+    /// `FirehoseLoopFanout.maximumGap` capped the wait) that let writers do 1,110-1,450 writes/s
+    /// against 660-850 at 3, every subscriber still receiving every event; the delay it adds is ten
+    /// times a delivery's own time (microseconds when few are listening), at most 10 ms.
     private let pacingFactor = Atomic<Int>(10)
     /// How much longer than a delivery to its WebSocket subscribers each event loop waits before
     /// the next (see `FirehoseLoopFanout`); 0 delivers as soon as the loop gets to it.

@@ -7,10 +7,10 @@ import Synchronization
 /// batch once and hands the same bytes to each of its subscribers. Batches published while a
 /// delivery is pending ride along with it, so a busy loop writes fewer, larger batches.
 ///
-/// Paced: after a delivery that took D, the next one starts no sooner than `pacing` x D later, so
-/// fan-out holds at most 1/(1+pacing) of the loop, which it shares with the writers' HTTP requests,
-/// however many subscribers there are. More subscribers then mean larger batches (fewer syscalls
-/// per event) and a few milliseconds more latency, not slower writers.
+/// Paced: after a delivery that took D, the next one starts no sooner than `pacing` x D later (but
+/// within `maximumGap`), so fan-out holds about 1/(1+pacing) of the loop, which it shares with the
+/// writers' HTTP requests, however many subscribers there are. More subscribers then mean larger
+/// batches (fewer syscalls per event) and a few milliseconds more latency.
 final class FirehoseLoopFanout: @unchecked Sendable {
     // @unchecked: `sinks` and the round's state are touched only on `loop`; the rest is behind `inbox`'s lock.
     private struct Inbox {
@@ -100,10 +100,16 @@ final class FirehoseLoopFanout: @unchecked Sendable {
         if finishedSeen { sinks.removeAll { $0.finished } }
         finishedSeen = false
         inRound = false
-        nextDelivery = NIODeadline.now() + spent * pacing()
+        nextDelivery = NIODeadline.now() + min(spent * pacing(), Self.maximumGap)
         let more = inbox.withLock { !$0.pending.isEmpty || !$0.added.isEmpty }
         if more { deliverWhenDue() }
     }
 
     static let sliceSize = 32
+    /// However long a round took, the next comes within this: a longer gap lets more events pile up
+    /// for the next round, and the burst of a thousand sockets' writes then queues ahead of the
+    /// writers' HTTP responses on the same host. At a fixed 500 writes/s and 1,000 subscribers,
+    /// writers' p99 was 146-181 ms with the gap uncapped (pacing 10) and 19 ms with this cap
+    /// (9-11 ms without subscribers).
+    static let maximumGap = TimeAmount.milliseconds(10)
 }
