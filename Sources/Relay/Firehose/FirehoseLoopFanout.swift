@@ -86,13 +86,11 @@ final class FirehoseLoopFanout: @unchecked Sendable {
     private func deliverSlice(_ events: [SequencedEvent], _ chunk: ByteBuffer, from start: Int, busy: TimeAmount) {
         let started = NIODeadline.now()
         let end = min(start + Self.sliceSize, sinks.count)
-        var someFinished = false
         for sink in sinks[start..<end] {
             if !events.isEmpty { sink.deliver(events, chunk: chunk) }
-            if sink.finished { someFinished = true }
+            if sink.finished { finishedSeen = true }
         }
         let spent = busy + (NIODeadline.now() - started)
-        if someFinished { finishedSeen = true }
         if end < sinks.count {
             loop.execute { self.deliverSlice(events, chunk, from: end, busy: spent) }
             return
