@@ -66,7 +66,7 @@ struct RelayBench: AsyncParsableCommand {
                              cpuPerWrite: cpuPerWrite)
         }
         // Flat out, writers and fan-out share two cores with the load generator and the subscribers'
-        // reader; at a rate the machine can carry, subscribers should cost writers nothing at all.
+        // reader; at a rate the machine can carry, this shows what subscribers alone cost writers.
         if fixedRate > 0 {
             let pause = max(0, 16 * 1000 / fixedRate - 2)
             print("fixed offered rate: 16 clients on 16 accounts, each pausing \(pause) ms after every answer (about \(fixedRate) writes/s offered)")

@@ -121,7 +121,8 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     /// newer than the removal's) or, for a record block, a record still points at it.
     private static let deadCondition = "b.rev <= g.rev AND (g.record = 0 OR g.cid NOT IN (SELECT cid FROM records))"
 
-    /// Sweeps the `rows` oldest garbage rows inside the caller's transaction; returns how many it took.
+    /// Sweeps the `rows` oldest garbage rows (-1: all of them) inside the caller's transaction;
+    /// returns how many it took.
     static func sweepSlice(_ db: Database, rows: Int) throws -> Int {
         try db.execute(sql: """
             DELETE FROM blocks WHERE id IN (SELECT b.id FROM (SELECT cid, rev, record FROM garbage ORDER BY id LIMIT ?) g
@@ -134,11 +135,7 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     /// Deletes every dead block now (see `deadCondition`), in one transaction.
     public func sweep() throws {
         try db.write { db in
-            try db.execute(sql: """
-                DELETE FROM blocks WHERE id IN (SELECT b.id FROM garbage g JOIN blocks b ON b.cid = g.cid
-                    WHERE \(Self.deadCondition));
-                DELETE FROM garbage;
-                """)
+            _ = try Self.sweepSlice(db, rows: -1)
             garbageCount = 0
             sweeping = false
         }
