@@ -3,6 +3,7 @@ import Foundation
 import Protocol
 import Repo
 import Testing
+import TestSupport
 @testable import Relay
 
 /// Group commit builds a commit before its fsync; reads must not show it until the fsync is done
@@ -17,16 +18,17 @@ import Testing
         let host = try EngineRepoHost(directory: dir, signingKey: { _ in key })
         let genesis = try await host.createRepo(did: alice)
         let storage = try host.repository(alice).storage
-        let entered = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
-        storage.beforeWrite = { entered.signal(); release.wait() }
+        // The flush thread (the account's own, not a shared pool's) blocks on `release`; the test
+        // hears that it got there through a stream, so no pool thread is held waiting for it.
+        let (entered, enteredSignal) = AsyncStream.makeStream(of: Void.self)
+        let release = DispatchSemaphore(value: 0)
+        storage.beforeWrite = { enteredSignal.yield(); release.wait() }
 
         let post: DataValue = .map(["$type": .string("app.bsky.feed.post"), "text": .string("not yet")])
         let write = Task {
             try await host.apply(did: alice, writes: [.create(collection: "app.bsky.feed.post", rkey: "r1", value: post)], swapCommit: nil)
         }
-        let inFlush = await withCheckedContinuation { done in
-            DispatchQueue.global().async { done.resume(returning: entered.wait(timeout: .now() + 120) == .success) }
-        }
+        let inFlush = try await bounded(120) { await entered.first { _ in true } != nil }
         #expect(inFlush)
         // Built and signed, its transaction open: not visible yet.
         #expect(try await host.getRecord(did: alice, collection: "app.bsky.feed.post", rkey: "r1") == nil)

@@ -38,12 +38,14 @@ public enum Peers {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        // Drain both pipes concurrently so a chatty peer can't block on a full pipe.
+        // Drain both pipes concurrently so a chatty peer can't block on a full pipe. On threads of
+        // their own: a read blocks for the peer's whole run, and held threads of Dispatch's global
+        // pool (a couple per core) starve every other test that needs one.
         let outBox = DataBox(), errBox = DataBox()
         let group = DispatchGroup()
         for (pipe, box) in [(stdout, outBox), (stderr, errBox)] {
             group.enter()
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 box.data = pipe.fileHandleForReading.readDataToEndOfFile()
                 group.leave()
             }
