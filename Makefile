@@ -21,10 +21,11 @@ build: deps
 	swift build
 
 # Build once with tests, then run without rebuilding: alternating the two rebuilds everything.
+# A hung run ends red after 15 minutes with its stuck tests and stacks (a normal run takes ~1).
 test: deps venv
 	@scripts/install-deps.sh $(TEST_APT)
 	swift build --build-tests
-	swift test --skip-build
+	scripts/test-watchdog.sh 900 swift test --skip-build
 
 run: deps
 	swift run dpds relay serve
