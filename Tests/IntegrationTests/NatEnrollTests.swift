@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 7 across NAT, with the real `dpds` binary: the relay in one namespace, the desktop in
@@ -23,7 +24,7 @@ import Testing
 
     /// A child process whose stdout lines we wait on.
     final class Child: @unchecked Sendable {
-        let process = Process()
+        let process = ChildProcess()
         private let lock = NSLock()
         private var lines: [String] = []
         private var partial = ""

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Network namespaces for the NAT test: a relay namespace, a NAT namespace doing source NAT
 /// (nftables masquerade) and a device namespace behind it. Only private addresses inside the
@@ -28,7 +29,7 @@ struct NatLab {
 
     @discardableResult
     static func sh(_ command: String) throws -> String {
-        let p = Process()
+        let p = ChildProcess()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = ["-c", command]
         let out = Pipe()

@@ -13,7 +13,7 @@ import TestSupport
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result {
-                    let process = Process()
+                    let process = ChildProcess()
                     process.executableURL = binary
                     process.arguments = arguments
                     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()

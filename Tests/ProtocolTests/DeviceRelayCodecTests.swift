@@ -28,7 +28,7 @@ import TestSupport
     /// The vector files are what generate.py (cbrrr) makes from its fields: nobody edited one by hand.
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
     func vectorsMatchTheirIndependentGenerator() throws {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = Peers.python
         process.arguments = [PackageRoot.url.appendingPathComponent("spec/vectors/generate.py").path, "--check"]
         let out = Pipe()

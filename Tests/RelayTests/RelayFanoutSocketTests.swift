@@ -82,7 +82,7 @@ import TestSupport
 
 /// A python peer spoken to line by line while it runs (Peers.run only feeds stdin up front).
 final class LinePeer: @unchecked Sendable {
-    private let process = Process()
+    private let process = ChildProcess()
     private let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     private var pending = Data()
 

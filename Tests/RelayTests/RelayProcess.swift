@@ -8,7 +8,7 @@ import TestSupport
 final class RelayProcess: @unchecked Sendable {
     let port: Int
     let dataDirectory: URL
-    private let process: Process
+    private let process: ChildProcess
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     static var binary: URL {
@@ -34,14 +34,14 @@ final class RelayProcess: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private init(port: Int, dataDirectory: URL, process: Process) {
+    private init(port: Int, dataDirectory: URL, process: ChildProcess) {
         self.port = port
         self.dataDirectory = dataDirectory
         self.process = process
     }
 
     static func start(port: Int, dataDirectory: URL, extraArguments: [String] = []) async throws -> RelayProcess {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = binary
         process.arguments = ["relay", "serve", "--port", "\(port)", "--data-directory", dataDirectory.path] + extraArguments
         let stdout = Pipe()

@@ -13,7 +13,7 @@ import TestSupport
     @Test(.enabled(if: present, "dpds not built (swift build --build-tests)"))
     func killMidRun() throws {
         let dir = tempDir()
-        let child = Process()
+        let child = ChildProcess()
         child.executableURL = Self.dpds
         child.arguments = ["repo", "churn", "--data", dir, "--count", "1000000",
                            "--key", String(repeating: "1f", count: 32)]
@@ -58,7 +58,7 @@ import TestSupport
 /// The command line on a CAR atmst wrote: `dpds repo verify` says ok, or exits 1 naming the problem.
 @Suite struct RepoCLITests {
     func dpds(_ args: [String]) throws -> (status: Int32, out: String) {
-        let p = Process()
+        let p = ChildProcess()
         p.executableURL = KillTests.dpds
         p.arguments = args
         let out = Pipe()

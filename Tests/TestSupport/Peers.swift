@@ -30,7 +30,7 @@ public enum Peers {
     @discardableResult
     public static func run(_ scriptName: String, _ arguments: [String] = [], input: Data = Data(),
                            timeout: TimeInterval = 300) throws -> Data {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = python
         process.arguments = [script(scriptName).path] + arguments
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()

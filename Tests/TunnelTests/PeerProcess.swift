@@ -4,7 +4,7 @@ import TestSupport
 /// A long-running Python peer (e.g. the iroh echo endpoint). Its stdout is read line by line;
 /// closing its stdin tells it to exit. Every wait is bounded.
 final class PeerProcess: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     private let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     private let lock = NSCondition()
     private var lines: [String] = []
