@@ -22,10 +22,12 @@ build: deps
 
 # Build once with tests, then run without rebuilding: alternating the two rebuilds everything.
 # A hung run ends red after 15 minutes with its stuck tests and stacks (a normal run takes ~1).
+# Line-buffered, so the log of a run that hangs or crashes ends where the run did; a crash prints
+# its backtrace and exits instead of waiting for someone at a terminal.
 test: deps venv
 	@scripts/install-deps.sh $(TEST_APT)
 	swift build --build-tests
-	scripts/test-watchdog.sh 900 swift test --skip-build
+	SWIFT_BACKTRACE=enable=yes,interactive=no scripts/test-watchdog.sh 900 stdbuf -oL -eL swift test --skip-build
 
 run: deps
 	swift run dpds relay serve
