@@ -10,14 +10,8 @@ import TestSupport
 /// Not covered here: uploadBlob + a post with an image (blob-forwarding is not wired yet).
 @Suite(.serialized) struct EnrollSdkWriteTests {
     static func sdk(_ relay: EnrollRelay, _ account: EnrollRelay.Account, phase: String) async throws -> [String: Any] {
-        let data: Data = try await withCheckedThrowingContinuation { continuation in
-            // Off the cooperative pool: the peer blocks while the relay and desktop need threads.
-            Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    try Peers.run("enroll_sdk_writes.py", [relay.base, account.handle, "hunter2-alice", phase])
-                })
-            }
-        }
+        // Off the cooperative pool (Peers.run's async form): the peer blocks while the relay and desktop need threads.
+        let data = try await Peers.run("enroll_sdk_writes.py", [relay.base, account.handle, "hunter2-alice", phase])
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 

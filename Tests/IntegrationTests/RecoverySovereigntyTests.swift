@@ -12,9 +12,7 @@ import TestSupport
 /// atproto SDK logs in at the new relay and sees every record.
 @Suite(.serialized) struct RecoverySovereigntyTests {
     static func runSDK(_ arguments: [String]) async throws -> [String: Any] {
-        let data: Data = try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try Peers.run("wallet_sdk_records.py", arguments) }) }
-        }
+        let data = try await Peers.run("wallet_sdk_records.py", arguments)
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 

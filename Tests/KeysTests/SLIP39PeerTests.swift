@@ -7,16 +7,16 @@ import Testing
 @Suite struct SLIP39PeerTests {
     static let pairs = [[0, 1], [0, 2], [1, 2]]
 
-    private func runPeer(_ jobs: [[String: Any]]) throws -> [[String: Any]] {
+    private func runPeer(_ jobs: [[String: Any]]) async throws -> [[String: Any]] {
         let input = try JSONSerialization.data(withJSONObject: jobs)
-        let output = try Peers.run("wallet_slip39.py", input: input)
+        let output = try await Peers.run("wallet_slip39.py", input: input)
         return try #require(JSONSerialization.jsonObject(with: output) as? [[String: Any]])
     }
 
     private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
-    func oursRecoverWithReference() throws {
+    func oursRecoverWithReference() async throws {
         var jobs: [[String: Any]] = []
         var expected: [String] = []
         for i in 0..<12 {
@@ -31,14 +31,14 @@ import Testing
                 expected.append(hex(secret))
             }
         }
-        let results = try runPeer(jobs)
+        let results = try await runPeer(jobs)
         #expect(results.count == jobs.count)
         for (result, want) in zip(results, expected) { #expect(result["secret"] as? String == want, "\(result)") }
         print("SLIP39PeerTests: \(jobs.count) of our share pairs recovered by shamir-mnemonic")
     }
 
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
-    func referenceRecoversWithOurs() throws {
+    func referenceRecoversWithOurs() async throws {
         var jobs: [[String: Any]] = []
         var secrets: [[UInt8]] = []
         for i in 0..<12 {
@@ -47,7 +47,7 @@ import Testing
             jobs.append(["op": "split", "secret": hex(secret), "passphrase": i % 2 == 0 ? "" : "pw \(i)",
                          "threshold": 2, "count": 3, "exponent": i % 2, "extendable": i % 4 != 3])
         }
-        let results = try runPeer(jobs)
+        let results = try await runPeer(jobs)
         var checked = 0
         for (i, result) in results.enumerated() {
             let mnemonics = try #require(result["mnemonics"] as? [String])
@@ -66,11 +66,11 @@ import Testing
     }
 
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
-    func referenceRefusesWhatWeRefuse() throws {
+    func referenceRefusesWhatWeRefuse() async throws {
         let shares = try SLIP39.split(secret: SecretBytes(ShamirSplit.randomBytes(32)), threshold: 2, count: 3)
         let other = try SLIP39.split(secret: SecretBytes(ShamirSplit.randomBytes(32)), threshold: 2, count: 3)
         let mixed = [shares[0], other[1]].map { $0.words.joined(separator: " ") }
-        let results = try runPeer([["op": "combine", "mnemonics": mixed],
+        let results = try await runPeer([["op": "combine", "mnemonics": mixed],
                                    ["op": "combine", "mnemonics": [shares[0].words.joined(separator: " ")]]])
         #expect(results.allSatisfy { $0["error"] != nil })
         #expect(throws: SLIP39Error.self) { try SLIP39.combine(mnemonics: mixed) }

@@ -28,10 +28,10 @@ import TestSupport
     }
 
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
-    func cbrrrReencodesOurBytesIdentically() throws {
+    func cbrrrReencodesOurBytesIdentically() async throws {
         var random = RandomDataValues(seed: 42)
         let ours = (0..<3_000).map { _ in DAGCBOR.encode(random.value()) }
-        let theirs = try Self.unframe(try Peers.run("datamodel_cbrrr.py", ["roundtrip"], input: Self.frame(ours)))
+        let theirs = try Self.unframe(try await Peers.run("datamodel_cbrrr.py", ["roundtrip"], input: Self.frame(ours)))
         try #require(theirs.count == ours.count)
         var mismatches = 0
         for (a, b) in zip(ours, theirs) where a != b {
@@ -43,8 +43,8 @@ import TestSupport
     }
 
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
-    func weReencodeCbrrrBytesIdentically() throws {
-        let theirs = try Self.unframe(try Peers.run("datamodel_cbrrr.py", ["generate", "3000", "7"]))
+    func weReencodeCbrrrBytesIdentically() async throws {
+        let theirs = try Self.unframe(try await Peers.run("datamodel_cbrrr.py", ["generate", "3000", "7"]))
         try #require(theirs.count == 3_000)
         var mismatches = 0
         for bytes in theirs {

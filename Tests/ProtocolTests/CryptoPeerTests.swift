@@ -8,7 +8,7 @@ import TestSupport
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
-    func signaturesInteroperateWithPythonSDK() throws {
+    func signaturesInteroperateWithPythonSDK() async throws {
         var rng = SystemRandomNumberGenerator()
         var verify: [[String: String]] = []
         var sign: [[String: String]] = []
@@ -23,7 +23,7 @@ import TestSupport
             peerJobs.append((key, message))
         }
         let request = try JSONSerialization.data(withJSONObject: ["verify": verify, "sign": sign])
-        let reply = try Peers.run("crypto_peer.py", ["check"], input: request)
+        let reply = try await Peers.run("crypto_peer.py", ["check"], input: request)
         let object = try #require(try JSONSerialization.jsonObject(with: reply) as? [String: Any])
         let verified = try #require(object["verified"] as? [Bool])
         let signed = try #require(object["signed"] as? [[String: String]])

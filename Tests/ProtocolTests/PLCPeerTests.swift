@@ -7,7 +7,7 @@ import TestSupport
 /// CID, same DID, signature accepted.
 @Suite struct PLCPeerTests {
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
-    func cbrrrAndSDKAgreeOnOurOps() throws {
+    func cbrrrAndSDKAgreeOnOurOps() async throws {
         let user = PLCTestKeys.k256(1), server = PLCTestKeys.p256(2)
         let genesis = try PLCTestKeys.genesis(signer: server, rotation: [user, server])
         let update = try PLCUnsignedOp.operation(genesis.op.state!.updated(prev: genesis.cid, handle: "b.test")).signed(by: user)
@@ -21,7 +21,7 @@ import TestSupport
             lines.append(DataModelJSON.encodeString(value))
         }
         let input = lines.joined(separator: "\n")
-        let out = String(decoding: try Peers.run("plc_cbrrr.py", input: Data(input.utf8)), as: UTF8.self)
+        let out = String(decoding: try await Peers.run("plc_cbrrr.py", input: Data(input.utf8)), as: UTF8.self)
         let answers = out.split(separator: "\n")
         try #require(answers.count == ops.count)
         for (op, line) in zip(ops, answers) {

@@ -52,11 +52,7 @@ struct RelayHarness: Sendable {
 }
 
 func runPeer(_ script: String, _ arguments: [String], timeout: TimeInterval = 300) async throws -> Data {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            continuation.resume(with: Result { try Peers.run(script, arguments, timeout: timeout) })
-        }
-    }
+    try await Peers.run(script, arguments, timeout: timeout)
 }
 
 enum HarnessError: Error {

@@ -71,10 +71,10 @@ import TestSupport
     }
 
     @Test(.enabled(if: KillTests.present && Peers.shouldRun, "needs dpds built and the peers"))
-    func verifyAtmstCAR() throws {
+    func verifyAtmstCAR() async throws {
         let dir = tempDir()
         let path = dir + "/atmst.car"
-        let meta = try JSONSerialization.jsonObject(with: try Peers.run("repo_atmst.py", ["write-car", path, "200", "3"])) as! [String: Any]
+        let meta = try JSONSerialization.jsonObject(with: try await Peers.run("repo_atmst.py", ["write-car", path, "200", "3"])) as! [String: Any]
         let didKey = meta["did_key"] as! String
         let ok = try dpds(["repo", "verify", path, "--did-key", didKey])
         #expect(ok.status == 0)

@@ -28,7 +28,7 @@ import TestSupport
     }
 
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
-    func sameRootAsAtmst() throws {
+    func sameRootAsAtmst() async throws {
         let sets = Self.keySets()
         var ours: [String] = []
         var request: [[[String]]] = []
@@ -47,14 +47,14 @@ import TestSupport
             // Bounded: height never exceeds what the keys' hashes allow.
             #expect(tree.root.layer == keys.map(MSTKey.height).max())
         }
-        let out = try Peers.run("repo_atmst.py", ["roots"], input: try JSONSerialization.data(withJSONObject: ["sets": request]))
+        let out = try await Peers.run("repo_atmst.py", ["roots"], input: try JSONSerialization.data(withJSONObject: ["sets": request]))
         let theirs = try #require(try JSONSerialization.jsonObject(with: out) as? [String])
         #expect(theirs == ours)
         print("atmst roots: \(sets.count) key sets agreed (largest \(sets.map(\.count).max()!) keys, tallest layer \(maxLayer))")
     }
 
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
-    func ourCARLoadsInAtmst() throws {
+    func ourCARLoadsInAtmst() async throws {
         let dir = tempDir()
         let key = K256SigningKey()
         let repo = try Repository(storage: try SQLiteRepoStorage(path: dir + "/r.sqlite"), did: "did:example:peer")
@@ -66,7 +66,7 @@ import TestSupport
         let car = try exportAll(repo)
         let path = dir + "/ours.car"
         FileManager.default.createFile(atPath: path, contents: Data(car))
-        let out = try Peers.run("repo_atmst.py", ["check-car", path, key.publicKey.didKey])
+        let out = try await Peers.run("repo_atmst.py", ["check-car", path, key.publicKey.didKey])
         let r = try #require(try JSONSerialization.jsonObject(with: out) as? [String: Any])
         #expect(r["sig_ok"] as? Bool == true)
         #expect(r["root_ok"] as? Bool == true)
@@ -78,10 +78,10 @@ import TestSupport
     }
 
     @Test(.enabled(if: Peers.shouldRun, Peers.skipReason))
-    func atmstCARPassesOurVerifier() throws {
+    func atmstCARPassesOurVerifier() async throws {
         let dir = tempDir()
         let path = dir + "/atmst.car"
-        let out = try Peers.run("repo_atmst.py", ["write-car", path, "500", "11"])
+        let out = try await Peers.run("repo_atmst.py", ["write-car", path, "500", "11"])
         let r = try #require(try JSONSerialization.jsonObject(with: out) as? [String: Any])
         let didKey = try #require(r["did_key"] as? String)
         let pub = try DIDKey.parse(didKey)

@@ -25,11 +25,25 @@ public enum Peers {
         public var description: String { "peer exited \(status): \(stderr)" }
     }
 
-    /// Runs `tests/peers/<script>` with the venv's python, feeding `input` on stdin; returns stdout.
-    /// Bounded: a peer that has not finished within `timeout` seconds is killed and reported.
+    /// `run` for async tests, on a thread of its own: a peer may need this process's tasks (a server
+    /// under test) while it runs, and a cooperative thread blocked on it (two cores, two threads)
+    /// could starve them until the peer's timeout.
     @discardableResult
     public static func run(_ scriptName: String, _ arguments: [String] = [], input: Data = Data(),
-                           timeout: TimeInterval = 300) throws -> Data {
+                           timeout: TimeInterval = 300) async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runBlocking(scriptName, arguments, input: input, timeout: timeout) })
+            }
+        }
+    }
+
+    /// Runs `tests/peers/<script>` with the venv's python, feeding `input` on stdin; returns stdout.
+    /// Bounded: a peer that has not finished within `timeout` seconds is killed and reported.
+    /// Blocks the calling thread for the peer's whole run; tests call the async `run`.
+    @discardableResult
+    public static func runBlocking(_ scriptName: String, _ arguments: [String] = [], input: Data = Data(),
+                                   timeout: TimeInterval = 300) throws -> Data {
         let process = ChildProcess()
         process.executableURL = python
         process.arguments = [script(scriptName).path] + arguments

@@ -52,7 +52,7 @@ import TestSupport
         let server = Task { try await TestEcho.serve(endpoint, connections: 2) }
         let target = "\(endpoint.endpointId.hex)@\(endpoint.localAddress)"
         for (bytes, streams) in [(1 << 20, 1), (64 << 10, 16)] {
-            let out = try Peers.run("tunnel_iroh_dial.py", [target, Self.alpn, "\(bytes)", "\(streams)"], timeout: 120)
+            let out = try await Peers.run("tunnel_iroh_dial.py", [target, Self.alpn, "\(bytes)", "\(streams)"], timeout: 120)
             let result = try JSONSerialization.jsonObject(with: out) as! [String: Any]
             #expect(result["ok"] as? Bool == true, "\(result)")
             #expect(result["remote"] as? String == endpoint.endpointId.hex)
@@ -85,7 +85,7 @@ import TestSupport
         endpoint.listen(alpns: [Self.alpn])
         let failures = endpoint.handshakeFailures()
         let target = "\(SecretKey().endpointId.hex)@\(endpoint.localAddress)"
-        let out = try Peers.run("tunnel_iroh_dial.py", [target, Self.alpn, "10", "1"], timeout: 120)
+        let out = try await Peers.run("tunnel_iroh_dial.py", [target, Self.alpn, "10", "1"], timeout: 120)
         let result = try JSONSerialization.jsonObject(with: out) as! [String: Any]
         #expect(result["ok"] as? Bool == false)
         let message = result["error"] as? String ?? ""
