@@ -112,6 +112,30 @@ import Testing
         try? FileManager.default.removeItem(atPath: dir)
     }
 
+    /// A commit transaction that fails late (a trigger refuses its sweep here) rolls back its
+    /// garbage rows, and the count that decides when to sweep stays with what the table holds.
+    @Test func aRolledBackCommitLeavesTheGarbageCountTrue() throws {
+        let dir = tempDir()
+        let storage = try SQLiteRepoStorage(path: dir + "/rb.sqlite")
+        let repo = try Repository(storage: storage, did: "did:example:rb")
+        for i in 0..<3 { try repo.commit([.create(collection: "com.example.rb", rkey: "k\(i)", record: record("v\(i)"))], sign: fakeSignature) }
+        let before = storage.garbageCount
+        #expect(try garbageRows(storage) == before)
+        #expect(before > 0)
+        storage.sweepThreshold = 1
+        try storage.db.write { try $0.execute(sql: "CREATE TRIGGER refuse BEFORE DELETE ON garbage BEGIN SELECT RAISE(ABORT, 'refused'); END") }
+        #expect(throws: (any Error).self) {
+            try repo.commit([.update(collection: "com.example.rb", rkey: "k0", record: record("lost"))], sign: fakeSignature)
+        }
+        #expect(storage.garbageCount == before)
+        #expect(try garbageRows(storage) == before)
+        try storage.db.write { try $0.execute(sql: "DROP TRIGGER refuse") }
+        let reopened = try Repository(storage: storage, did: "did:example:rb")
+        try reopened.commit([.update(collection: "com.example.rb", rkey: "k0", record: record("kept"))], sign: fakeSignature)
+        #expect(try garbageRows(storage) == storage.garbageCount)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
     @Test func firstLayoutIsMigrated() throws {
         let dir = tempDir()
         let path = dir + "/old.sqlite"

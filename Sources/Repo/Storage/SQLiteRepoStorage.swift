@@ -36,7 +36,8 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         try db.write { db in garbageCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM garbage") ?? 0 }
     }
 
-    /// Rows in `garbage`; read and written only inside `db`'s closures, which GRDB serialises.
+    /// Rows in `garbage`, as of the last committed transaction. `apply` and `sweep` run one at a
+    /// time (a repo has a single writer), so they need no lock of their own.
     var garbageCount = 0
     /// Sweeping starts once this much garbage has piled up: a bigger sweep dirties each index page
     /// once for more deletions. On a 100k-record repo a sweep of 8192 rows already dirtied nearly
@@ -90,6 +91,7 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     public func apply(batch: [StorageWrite]) throws {
         guard let last = batch.last else { return }
         let net = NetBatch(batch)
+        var count = garbageCount, sweepingNow = sweeping
         try db.write { db in
             try MultiRowInsert.blocks.run(db, count: net.puts.count) { i in
                 let (b, rev) = net.puts[i]
@@ -109,12 +111,15 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
             }
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO head (id, did, commit_cid, rev, data_cid) VALUES (1, ?, ?, ?, ?)")
                 .execute(arguments: [last.head.did, Data(last.head.commit.bytes), last.head.rev, Data(last.head.data.bytes)])
-            garbageCount += net.garbage.count
-            if sweeping || garbageCount >= sweepThreshold {
-                garbageCount -= try Self.sweepSlice(db, rows: max(sweepMinimumSlice, 2 * net.garbage.count))
-                sweeping = garbageCount > 0
+            count += net.garbage.count
+            if sweepingNow || count >= sweepThreshold {
+                count -= try Self.sweepSlice(db, rows: max(sweepMinimumSlice, 2 * net.garbage.count))
+                sweepingNow = count > 0
             }
         }
+        // Only once committed: a transaction that rolled back left the garbage table as it was.
+        garbageCount = count
+        sweeping = sweepingNow
     }
 
     /// Which garbage rows' blocks are dead: unless a later commit put the block back (its rev is
@@ -134,11 +139,9 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
 
     /// Deletes every dead block now (see `deadCondition`), in one transaction.
     public func sweep() throws {
-        try db.write { db in
-            _ = try Self.sweepSlice(db, rows: -1)
-            garbageCount = 0
-            sweeping = false
-        }
+        try db.write { db in _ = try Self.sweepSlice(db, rows: -1) }
+        garbageCount = 0
+        sweeping = false
     }
 
     public func listRecords(collection: String, cursor: String?, limit: Int, reverse: Bool) throws -> [RecordEntry] {
