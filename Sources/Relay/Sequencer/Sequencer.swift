@@ -153,6 +153,21 @@ public final class Sequencer: @unchecked Sendable {
         }
     }
 
+    /// The rev of the newest retained `#commit` or `#sync` event of `did`: the last repo state the
+    /// firehose announced. nil when none is retained.
+    public func announcedRev(did: String) async throws -> String? {
+        let frame = try await db.read { db in
+            try Data.fetchOne(db, sql: """
+                SELECT event FROM repo_seq WHERE did = ? AND eventType IN ('#commit', '#sync') AND invalidated = 0
+                ORDER BY seq DESC LIMIT 1
+                """, arguments: [did])
+        }
+        guard let frame else { return nil }
+        let bytes = Array(frame)
+        let header = try DAGCBOR.decodeFirst(bytes)
+        return try DAGCBOR.decode(bytes[header.length...])["rev"]?.stringValue
+    }
+
     /// Highest seq ever assigned (0 before the first event), and the oldest still retained.
     public func bounds() async throws -> (latest: Int64, oldest: Int64?) {
         try await db.read { db in

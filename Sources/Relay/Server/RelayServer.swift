@@ -25,6 +25,8 @@ public struct RelayServer: Sendable {
         let config = environment.config
         let logger = environment.logger
         let crawlers = environment.crawlers
+        // Before any new commit: announce heads a crash left ahead of the firehose.
+        try await FirehoseReconciler.run(environment)
         let app = Application(
             router: httpRouter(),
             server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter()),

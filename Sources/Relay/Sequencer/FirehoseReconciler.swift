@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+
+/// A commit is made durable in its repo first and its `#commit` event second (never the other way:
+/// an event must not announce a commit a crash could take back). A crash or power loss between
+/// the two fsyncs, or a sequencer write that fails after the repo's, leaves a durable commit that
+/// the firehose never announced. The account's next `#commit` then names a `since` that followers
+/// never saw, and they would have to guess.
+///
+/// This runs when the relay starts. Every active mobile-only account whose repo is ahead of its
+/// last announced rev gets a `#sync` of its head, so followers resync to it (sync v1.1) before
+/// any new commit. Enrolled accounts are left out: their unannounced commits are sequenced when
+/// the desktop pushes them again (`Enrollment.replay`).
+enum FirehoseReconciler {
+    /// Returns the DIDs it announced.
+    @discardableResult
+    static func run(_ env: RelayEnvironment) async throws -> [String] {
+        guard let repo = env.repo else { return [] }
+        var announced: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await env.accounts.list(after: cursor, limit: 500)
+            for account in page where account.isActive {
+                let did = account.did
+                guard try await env.enrollment.mode(did: did) == .mobile,
+                      let head = try await repo.head(did: did),
+                      // No event retained (pruned, or none yet): nothing to compare with.
+                      let rev = try await env.sequencer.announcedRev(did: did),
+                      rev < head.rev,
+                      let block = try await repo.blocks(did: did, cids: [head.cid]).found.first else { continue }
+                try env.sequencer.syncEvent(did: did, commit: head.cid, commitBytes: block.bytes, rev: head.rev)
+                env.logger.warning("repo was ahead of the firehose; announced its head with #sync",
+                                   metadata: ["did": "\(did)", "announced": "\(rev)", "head": "\(head.rev)"])
+                announced.append(did)
+            }
+            cursor = page.count == 500 ? page.last?.did : nil
+        } while cursor != nil
+        return announced
+    }
+}

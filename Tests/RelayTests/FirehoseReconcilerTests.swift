@@ -1,0 +1,54 @@
+import Foundation
+import Protocol
+import Testing
+import Repo
+@testable import Relay
+
+/// A commit durable in its repo whose `#commit` event never got written (the relay stopped between
+/// the two fsyncs): on the next start the firehose announces the head with `#sync`, once, before
+/// any new commit, and the next `#commit` follows on from it.
+@Suite struct FirehoseReconcilerTests {
+    static let post: DataValue = .map(["$type": .string("app.bsky.feed.post"), "text": .string("hello"),
+                                       "createdAt": .string("2026-12-06T00:00:00.000Z")])
+
+    static func body(_ event: SequencedEvent) throws -> DataValue {
+        let header = try DAGCBOR.decodeFirst(event.frame)
+        return try DAGCBOR.decode(event.frame[header.length...])
+    }
+
+    @Test func aHeadTheFirehoseNeverAnnouncedGetsASyncOnRestart() async throws {
+        let dir = try RelayHarness.makeDataDirectory()
+        var relay = try await RelayHarness.start(dataDirectory: dir)
+        let (did, _) = try await PLCRelayClient(baseURL: relay.baseURL).createAccount(handle: "gap.test")
+        let repo = try #require(relay.environment.repo)
+        let sequencer = relay.environment.sequencer
+        let announced = try await repo.apply(did: did, writes: [.create(collection: "app.bsky.feed.post", rkey: "a", value: Self.post)],
+                                             swapCommit: nil) { try sequencer.commitEvent($0) }
+        // Durable in the repo, no event: what a stop between the two fsyncs leaves.
+        let silent = try await repo.apply(did: did, writes: [.create(collection: "app.bsky.feed.post", rkey: "b", value: Self.post)],
+                                          swapCommit: nil) { _ in }
+        #expect(try await sequencer.announcedRev(did: did) == announced.rev)
+        let before = try await sequencer.bounds().latest
+        await relay.stop()
+
+        relay = try await RelayHarness.start(dataDirectory: dir)
+        let events = try await relay.environment.sequencer.events(after: before, limit: 10)
+        #expect(events.map(\.type) == ["#sync"])
+        let sync = try Self.body(try #require(events.first))
+        #expect(sync["did"]?.stringValue == did && sync["rev"]?.stringValue == silent.rev)
+        let car = try CARReader(try #require({ if case .bytes(let b)? = sync["blocks"] { return b } else { return nil } }()))
+        #expect(car.roots == [silent.cid])
+
+        // The next commit follows on from the announced head; another restart announces nothing.
+        let restarted = relay.environment
+        let next = try await restarted.repo!.apply(did: did, writes: [.create(collection: "app.bsky.feed.post", rkey: "c", value: Self.post)],
+                                                   swapCommit: nil) { try restarted.sequencer.commitEvent($0) }
+        let commit = try Self.body(try #require(try await restarted.sequencer.events(after: before + 1, limit: 10).first))
+        #expect(commit["rev"]?.stringValue == next.rev && commit["since"]?.stringValue == silent.rev)
+        let latest = try await restarted.sequencer.bounds().latest
+        await relay.stop()
+        relay = try await RelayHarness.start(dataDirectory: dir)
+        #expect(try await relay.environment.sequencer.events(after: latest, limit: 10).isEmpty)
+        await relay.stop()
+    }
+}
