@@ -21,20 +21,29 @@ enum FirehoseReconciler {
         repeat {
             let page = try await env.accounts.list(after: cursor, limit: 500)
             for account in page where account.isActive {
-                let did = account.did
-                guard try await env.enrollment.mode(did: did) == .mobile,
-                      let head = try await repo.head(did: did),
-                      // No event retained (pruned, or none yet): nothing to compare with.
-                      let rev = try await env.sequencer.announcedRev(did: did),
-                      rev < head.rev,
-                      let block = try await repo.blocks(did: did, cids: [head.cid]).found.first else { continue }
-                try env.sequencer.syncEvent(did: did, commit: head.cid, commitBytes: block.bytes, rev: head.rev)
-                env.logger.warning("repo was ahead of the firehose; announced its head with #sync",
-                                   metadata: ["did": "\(did)", "announced": "\(rev)", "head": "\(head.rev)"])
-                announced.append(did)
+                // One account's trouble (an unreadable event, say) must not keep the relay down.
+                do {
+                    if try await announce(account.did, env, repo) { announced.append(account.did) }
+                } catch {
+                    env.logger.error("could not check the firehose against the repo", metadata: ["did": "\(account.did)", "error": "\(error)"])
+                }
             }
             cursor = page.count == 500 ? page.last?.did : nil
         } while cursor != nil
         return announced
+    }
+
+    /// Emits the `#sync` when `did`'s repo is ahead of the firehose; says whether it did.
+    private static func announce(_ did: String, _ env: RelayEnvironment, _ repo: any RepoHost) async throws -> Bool {
+        guard try await env.enrollment.mode(did: did) == .mobile,
+              let head = try await repo.head(did: did),
+              // No event retained (pruned, or none yet): nothing to compare with.
+              let rev = try await env.sequencer.announcedRev(did: did),
+              rev < head.rev,
+              let block = try await repo.blocks(did: did, cids: [head.cid]).found.first else { return false }
+        try env.sequencer.syncEvent(did: did, commit: head.cid, commitBytes: block.bytes, rev: head.rev)
+        env.logger.warning("repo was ahead of the firehose; announced its head with #sync",
+                           metadata: ["did": "\(did)", "announced": "\(rev)", "head": "\(head.rev)"])
+        return true
     }
 }
