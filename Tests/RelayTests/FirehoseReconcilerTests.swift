@@ -1,12 +1,13 @@
 import Foundation
+import GRDB
 import Protocol
 import Testing
 import Repo
 @testable import Relay
 
-/// A commit durable in its repo whose `#commit` event never got written (the relay stopped between
-/// the two fsyncs): on the next start the firehose announces the head with `#sync`, once, before
-/// any new commit, and the next `#commit` follows on from it.
+/// A commit durable in its repo whose `#commit` event never got written is announced with `#sync`
+/// before the account's next commit: on the next start when the relay stopped between the two
+/// fsyncs, or by the next commit when the event's write failed while running.
 @Suite struct FirehoseReconcilerTests {
     static let post: DataValue = .map(["$type": .string("app.bsky.feed.post"), "text": .string("hello"),
                                        "createdAt": .string("2026-12-06T00:00:00.000Z")])
@@ -49,6 +50,38 @@ import Repo
         await relay.stop()
         relay = try await RelayHarness.start(dataDirectory: dir)
         #expect(try await relay.environment.sequencer.events(after: latest, limit: 10).isEmpty)
+        await relay.stop()
+    }
+
+    /// While the relay runs: a commit stored whose event write failed is answered with the error,
+    /// stays stored, and the account's next commit first announces it with `#sync`.
+    @Test func aCommitWhoseEventWasLostIsAnnouncedByTheNextOne() async throws {
+        let relay = try await RelayHarness.start()
+        let (did, _) = try await PLCRelayClient(baseURL: relay.baseURL).createAccount(handle: "lost.test")
+        let env = relay.environment
+        let repo = try #require(env.repo)
+        let sequencer = env.sequencer
+        func post(_ rkey: String) async throws -> RepoCommit {
+            try await repo.apply(did: did, writes: [.create(collection: "app.bsky.feed.post", rkey: rkey, value: Self.post)],
+                                 swapCommit: nil) { try sequencer.commitEvent($0) }
+        }
+        _ = try await post("a")
+        let before = try await sequencer.bounds().latest
+        // Another connection moves the event table away: the next event write fails for real.
+        let other = try DatabaseQueue(path: relay.dataDirectory.appendingPathComponent("sequencer.sqlite").path)
+        try await other.write { try $0.execute(sql: "ALTER TABLE repo_seq RENAME TO moved") }
+        await #expect(throws: (any Error).self) { _ = try await post("b") }
+        try await other.write { try $0.execute(sql: "ALTER TABLE moved RENAME TO repo_seq") }
+        #expect(try await repo.getRecord(did: did, collection: "app.bsky.feed.post", rkey: "b") != nil)
+        let lost = try #require(try await repo.head(did: did))
+
+        let next = try await post("c")
+        let events = try await sequencer.events(after: before, limit: 10)
+        #expect(events.map(\.type) == ["#sync", "#commit"])
+        guard events.count == 2 else { await relay.stop(); return }
+        let sync = try Self.body(events[0]), commit = try Self.body(events[1])
+        #expect(sync["rev"]?.stringValue == lost.rev)
+        #expect(commit["rev"]?.stringValue == next.rev && commit["since"]?.stringValue == lost.rev)
         await relay.stop()
     }
 }

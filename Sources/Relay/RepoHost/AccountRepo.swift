@@ -1,6 +1,7 @@
 import Foundation
 import Protocol
 import Repo
+import Synchronization
 
 /// One account's repo: the engine's single writer for it, with group commit. An actor per account,
 /// so one account's commits are built one at a time (each on the previous one's head, swap checks
@@ -34,8 +35,23 @@ actor AccountRepo {
     private var flushing = false
     /// The head of the last durable commit: what reads show (a built commit is not there until its fsync).
     private var durableHead: (cid: CID, rev: String)?
+    /// Emits a `#sync` of a head (`Sequencer.syncEvent`), for commits the firehose lost.
+    typealias AnnounceHead = @Sendable (_ did: String, _ commit: CID, _ commitBytes: [UInt8], _ rev: String) throws -> Void
+    private let announceHead: AnnounceHead?
+    /// Set when a group's events were lost after its commits were durable: the next group first
+    /// announces the head it builds on, so followers resync instead of meeting a `since` they never saw.
+    /// A Mutex, not actor state: set on the sequencer's thread before the group's callers are answered.
+    private let headUnannounced = Flag()
+    final class Flag: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        /// Its value, cleared.
+        func take() -> Bool { value.withLock { flag in defer { flag = false }; return flag } }
+    }
 
-    init(did: String, storage: SQLiteRepoStorage, lookupKey: @escaping EngineRepoHost.KeyLookup) throws {
+    init(did: String, storage: SQLiteRepoStorage, lookupKey: @escaping EngineRepoHost.KeyLookup,
+         announceHead: AnnounceHead? = nil) throws {
+        self.announceHead = announceHead
         self.did = did
         self.storage = BufferedRepoStorage(base: storage)
         repo = try Repository(storage: self.storage, did: did)
@@ -143,6 +159,7 @@ actor AccountRepo {
             waiting = []
             var results: [Result<RepoCommit, Error>]
             let storage = self.storage
+            let headBefore = durableHead
             do {
                 try await io { try storage.flush() }
                 if let last = group.last?.commit { durableHead = (last.cid, last.rev) }
@@ -158,8 +175,12 @@ actor AccountRepo {
             // Seqs are assigned here, in commit order; the sequencer's fsync for this group then runs
             // on another thread while the next group's repo flush goes ahead (pipelined).
             let deferral = SequencerDeferral()
+            let resync = group.contains { $0.sequence != nil } && headUnannounced.take() ? headBefore : nil
             results = Sequencer.$deferral.withValue(deferral) {
-                group.map { w in Result { try w.sequence?(w.commit); return w.commit } }
+                if let resync, let announceHead, let bytes = try? storage.block(resync.cid) {
+                    try? announceHead(did, resync.cid, bytes, resync.rev)
+                }
+                return group.map { w in Result { try w.sequence?(w.commit); return w.commit } }
             }
             let continuations = group.map(\.done)
             group = []
@@ -168,9 +189,16 @@ actor AccountRepo {
                 continue
             }
             let answered = results
+            let headUnannounced = self.headUnannounced
             sequencerQueue.async {
                 var final = answered
-                do { try deferral.waitDurable() } catch { final = final.map { $0.flatMap { _ in .failure(error) } } }
+                do {
+                    try deferral.waitDurable()
+                } catch {
+                    final = final.map { $0.flatMap { _ in .failure(error) } }
+                    // The commits are durable; their events are not.
+                    headUnannounced.set()
+                }
                 for (done, result) in zip(continuations, final) { done.resume(with: result) }
             }
         }

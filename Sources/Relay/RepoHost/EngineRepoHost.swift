@@ -14,10 +14,16 @@ public final class EngineRepoHost: RepoHost {
     private let signingKey: KeyLookup
     private let open = Mutex([String: AccountRepo]())
 
-    public init(directory: URL, signingKey: @escaping KeyLookup) throws {
+    private let announceHead: AccountRepo.AnnounceHead?
+
+    /// `announceHead` emits a `#sync` of a head (the relay passes `Sequencer.syncEvent`): an
+    /// account whose commits were stored but whose events were lost announces its head with it.
+    public init(directory: URL, signingKey: @escaping KeyLookup,
+                announceHead: (@Sendable (_ did: String, _ commit: CID, _ commitBytes: [UInt8], _ rev: String) throws -> Void)? = nil) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
         self.signingKey = signingKey
+        self.announceHead = announceHead
     }
 
     private func path(_ did: String) -> String {
@@ -34,7 +40,7 @@ public final class EngineRepoHost: RepoHost {
             guard create || FileManager.default.fileExists(atPath: file) else { throw RepoHostError.repoNotFound }
             let storage = try SQLiteRepoStorage(path: file)
             if !create, try storage.head() == nil { throw RepoHostError.repoNotFound }
-            let account = try AccountRepo(did: did, storage: storage, lookupKey: signingKey)
+            let account = try AccountRepo(did: did, storage: storage, lookupKey: signingKey, announceHead: announceHead)
             open[did] = account
             return account
         }

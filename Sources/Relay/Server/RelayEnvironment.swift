@@ -55,8 +55,12 @@ public final class RelayEnvironment: Sendable {
         crawlers = CrawlNotifier(crawlers: config.crawlers, hostname: config.hostname, quietSpell: config.crawlQuietSpell,
                                  retryBase: config.crawlRetryBase, logger: logger)
         preferences = try PreferencesStore(path: data.appendingPathComponent("preferences.sqlite").path)
+        let sequencer = self.sequencer
         let engine = try repo ?? EngineRepoHost(directory: data.appendingPathComponent("repos", isDirectory: true),
-                                                signingKey: { did in try await keys.signingKey(did: did) })
+                                                signingKey: { did in try await keys.signingKey(did: did) },
+                                                announceHead: { did, commit, bytes, rev in
+                                                    try sequencer.syncEvent(did: did, commit: commit, commitBytes: bytes, rev: rev)
+                                                })
         enrollment = try Enrollment(dataDirectory: data, settings: enrollmentSettings ?? config.enrollmentSettings, inner: engine,
                                     sequencer: sequencer, keys: keys, blobs: disk, crawlers: crawlers, logger: logger)
         // Uploads and fetches of enrolled accounts with `blob-forwarding` go through the desktop.
