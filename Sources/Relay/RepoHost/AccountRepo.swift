@@ -36,8 +36,7 @@ actor AccountRepo {
     /// The head of the last durable commit: what reads show (a built commit is not there until its fsync).
     private var durableHead: (cid: CID, rev: String)?
     /// Emits a `#sync` of a head (`Sequencer.syncEvent`), for commits the firehose lost.
-    typealias AnnounceHead = @Sendable (_ did: String, _ commit: CID, _ commitBytes: [UInt8], _ rev: String) throws -> Void
-    private let announceHead: AnnounceHead?
+    private let announceHead: EngineRepoHost.AnnounceHead?
     /// Set when a group's events were lost after its commits were durable: the next group first
     /// announces the head it builds on, so followers resync instead of meeting a `since` they never saw.
     /// A Mutex, not actor state: set on the sequencer's thread before the group's callers are answered.
@@ -50,7 +49,7 @@ actor AccountRepo {
     }
 
     init(did: String, storage: SQLiteRepoStorage, lookupKey: @escaping EngineRepoHost.KeyLookup,
-         announceHead: AnnounceHead? = nil) throws {
+         announceHead: EngineRepoHost.AnnounceHead? = nil) throws {
         self.announceHead = announceHead
         self.did = did
         self.storage = BufferedRepoStorage(base: storage)
@@ -177,8 +176,13 @@ actor AccountRepo {
             let deferral = SequencerDeferral()
             let resync = group.contains { $0.sequence != nil } && headUnannounced.take() ? headBefore : nil
             results = Sequencer.$deferral.withValue(deferral) {
-                if let resync, let announceHead, let bytes = try? storage.block(resync.cid) {
-                    try? announceHead(did, resync.cid, bytes, resync.rev)
+                if let resync, let announceHead {
+                    do {
+                        guard let bytes = try storage.block(resync.cid) else { throw RepoHostError.repoNotFound }
+                        try announceHead(did, resync.cid, bytes, resync.rev)
+                    } catch {
+                        headUnannounced.set()  // the next group tries again
+                    }
                 }
                 return group.map { w in Result { try w.sequence?(w.commit); return w.commit } }
             }
@@ -189,7 +193,7 @@ actor AccountRepo {
                 continue
             }
             let answered = results
-            let headUnannounced = self.headUnannounced
+            let unannounced = headUnannounced
             sequencerQueue.async {
                 var final = answered
                 do {
@@ -197,7 +201,7 @@ actor AccountRepo {
                 } catch {
                     final = final.map { $0.flatMap { _ in .failure(error) } }
                     // The commits are durable; their events are not.
-                    headUnannounced.set()
+                    unannounced.set()
                 }
                 for (done, result) in zip(continuations, final) { done.resume(with: result) }
             }

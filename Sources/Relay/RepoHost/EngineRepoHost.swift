@@ -9,17 +9,18 @@ import Synchronization
 /// commit in parallel.
 public final class EngineRepoHost: RepoHost {
     public typealias KeyLookup = @Sendable (_ did: String) async throws -> (any SigningKey)?
+    /// Emits a `#sync` of a head (the relay passes `Sequencer.syncEvent`).
+    public typealias AnnounceHead = @Sendable (_ did: String, _ commit: CID, _ commitBytes: [UInt8], _ rev: String) throws -> Void
 
     private let directory: URL
     private let signingKey: KeyLookup
     private let open = Mutex([String: AccountRepo]())
 
-    private let announceHead: AccountRepo.AnnounceHead?
+    private let announceHead: AnnounceHead?
 
-    /// `announceHead` emits a `#sync` of a head (the relay passes `Sequencer.syncEvent`): an
-    /// account whose commits were stored but whose events were lost announces its head with it.
-    public init(directory: URL, signingKey: @escaping KeyLookup,
-                announceHead: (@Sendable (_ did: String, _ commit: CID, _ commitBytes: [UInt8], _ rev: String) throws -> Void)? = nil) throws {
+    /// With `announceHead`, an account whose commits were stored but whose events were lost
+    /// announces its head with it before its next commit.
+    public init(directory: URL, signingKey: @escaping KeyLookup, announceHead: AnnounceHead? = nil) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
         self.signingKey = signingKey

@@ -10,8 +10,8 @@ import Logging
 /// A failed event write while the relay runs is mended by the account's next commit (`AccountRepo`).
 /// This covers a stop between the fsyncs, and runs when the relay starts: every active mobile-only
 /// account whose repo is ahead of its last announced rev gets a `#sync` of its head, so followers
-/// resync to it (sync v1.1) before any new commit. Enrolled accounts are left out: their unannounced commits are sequenced when
-/// the desktop pushes them again (`Enrollment.replay`).
+/// resync to it (sync v1.1) before any new commit. Enrolled accounts are left out: their
+/// unannounced commits are sequenced when the desktop pushes them again (`Enrollment.replay`).
 enum FirehoseReconciler {
     /// Returns the DIDs it announced.
     @discardableResult
