@@ -40,9 +40,9 @@ public enum Peers {
 
     /// Runs `tests/peers/<script>` with the venv's python, feeding `input` on stdin; returns stdout.
     /// Bounded: a peer that has not finished within `timeout` seconds is killed and reported.
-    /// Blocks the calling thread for the peer's whole run; tests call the async `run`.
+    /// Blocks the calling thread for the peer's whole run (hence private: tests call `run`).
     @discardableResult
-    public static func runBlocking(_ scriptName: String, _ arguments: [String] = [], input: Data = Data(),
+    private static func runBlocking(_ scriptName: String, _ arguments: [String] = [], input: Data = Data(),
                                    timeout: TimeInterval = 300) throws -> Data {
         let process = ChildProcess()
         process.executableURL = python
