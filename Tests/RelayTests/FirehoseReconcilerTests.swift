@@ -12,10 +12,7 @@ import Repo
     static let post: DataValue = .map(["$type": .string("app.bsky.feed.post"), "text": .string("hello"),
                                        "createdAt": .string("2026-12-06T00:00:00.000Z")])
 
-    static func body(_ event: SequencedEvent) throws -> DataValue {
-        let header = try DAGCBOR.decodeFirst(event.frame)
-        return try DAGCBOR.decode(event.frame[header.length...])
-    }
+    static func body(_ event: SequencedEvent) throws -> DataValue { try FirehoseFrame.body(of: event.frame) }
 
     @Test func aHeadTheFirehoseNeverAnnouncedGetsASyncOnRestart() async throws {
         let dir = try RelayHarness.makeDataDirectory()

@@ -14,6 +14,12 @@ public enum FirehoseFrame {
         return DAGCBOR.encode(.map(["op": .integer(-1)])) + DAGCBOR.encode(.map(body))
     }
 
+    /// The body of a stored or received frame: the second of its two DAG-CBOR objects.
+    public static func body(of frame: [UInt8]) throws -> DataValue {
+        let header = try DAGCBOR.decodeFirst(frame)
+        return try DAGCBOR.decode(frame[header.length...])
+    }
+
     public static func info(_ name: String, message: String?) -> [UInt8] {
         var body: [String: DataValue] = ["name": .string(name)]
         if let message { body["message"] = .string(message) }

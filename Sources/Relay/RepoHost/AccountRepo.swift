@@ -177,12 +177,11 @@ actor AccountRepo {
             let resync = group.contains { $0.sequence != nil } && headUnannounced.take() ? headBefore : nil
             results = Sequencer.$deferral.withValue(deferral) {
                 if let resync, let announceHead {
+                    // Not queued: the next group tries again.
                     do {
-                        guard let bytes = try storage.block(resync.cid) else { throw RepoHostError.repoNotFound }
-                        try announceHead(did, resync.cid, bytes, resync.rev)
-                    } catch {
-                        headUnannounced.set()  // the next group tries again
-                    }
+                        if let bytes = try storage.block(resync.cid) { try announceHead(did, resync.cid, bytes, resync.rev) }
+                        else { headUnannounced.set() }
+                    } catch { headUnannounced.set() }
                 }
                 return group.map { w in Result { try w.sequence?(w.commit); return w.commit } }
             }

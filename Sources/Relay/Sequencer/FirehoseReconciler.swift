@@ -41,8 +41,7 @@ enum FirehoseReconciler {
               // No event retained (pruned, or none yet): nothing to compare with.
               let rev = try await env.sequencer.announcedRev(did: did),
               rev < head.rev,
-              let block = try await repo.blocks(did: did, cids: [head.cid]).found.first else { return false }
-        try env.sequencer.syncEvent(did: did, commit: head.cid, commitBytes: block.bytes, rev: head.rev)
+              try await env.sequencer.syncHead(did: did, repo: repo) else { return false }
         env.logger.warning("repo was ahead of the firehose; announced its head with #sync",
                            metadata: ["did": "\(did)", "announced": "\(rev)", "head": "\(head.rev)"])
         return true

@@ -163,9 +163,7 @@ public final class Sequencer: @unchecked Sendable {
                 """, arguments: [did])
         }
         guard let frame else { return nil }
-        let bytes = Array(frame)
-        let header = try DAGCBOR.decodeFirst(bytes)
-        return try DAGCBOR.decode(bytes[header.length...])["rev"]?.stringValue
+        return try FirehoseFrame.body(of: Array(frame))["rev"]?.stringValue
     }
 
     /// Highest seq ever assigned (0 before the first event), and the oldest still retained.

@@ -11,4 +11,13 @@ extension Sequencer {
             "did": .string(did), "blocks": .bytes(car), "rev": .string(rev),
         ])
     }
+
+    /// `#sync` of `did`'s head as `repo` holds it; false when it has none.
+    @discardableResult
+    func syncHead(did: String, repo: any RepoHost) async throws -> Bool {
+        guard let head = try await repo.head(did: did),
+              let block = try await repo.blocks(did: did, cids: [head.cid]).found.first else { return false }
+        try syncEvent(did: did, commit: head.cid, commitBytes: block.bytes, rev: head.rev)
+        return true
+    }
 }

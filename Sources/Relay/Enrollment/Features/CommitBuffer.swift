@@ -44,8 +44,7 @@ struct CommitBuffer: Sendable {
 
     /// The `time` of a firehose frame's body (header and body are two DAG-CBOR objects), in seconds.
     static func time(of frame: [UInt8]) -> Int? {
-        guard let header = try? DAGCBOR.decodeFirst(frame),
-              case .map(let body)? = try? DAGCBOR.decode(frame[header.length...]),
+        guard case .map(let body)? = try? FirehoseFrame.body(of: frame),
               let text = body["time"]?.stringValue else { return nil }
         return parse(text).map { Int($0.timeIntervalSince1970) }
     }

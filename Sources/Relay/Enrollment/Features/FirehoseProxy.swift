@@ -103,8 +103,7 @@ actor FirehoseProxy {
 
     /// The frame body's `repo` (the account that made the event), if it has one.
     static func author(of frame: [UInt8]) -> String? {
-        guard let header = try? DAGCBOR.decodeFirst(frame),
-              case .map(let body)? = try? DAGCBOR.decode(frame[header.length...]) else { return nil }
+        guard case .map(let body)? = try? FirehoseFrame.body(of: frame) else { return nil }
         return body["repo"]?.stringValue ?? body["did"]?.stringValue
     }
 

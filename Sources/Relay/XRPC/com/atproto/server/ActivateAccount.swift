@@ -8,10 +8,7 @@ extension XRPCMethods {
             try await env.accounts.setDeactivated(did: auth.did, at: nil)
             try env.sequencer.identityEvent(did: auth.did, handle: account.handle)
             try env.sequencer.accountEvent(did: auth.did, active: true, status: nil)
-            if let repo = env.repo, let head = try await repo.head(did: auth.did),
-               let block = try await repo.blocks(did: auth.did, cids: [head.cid]).found.first {
-                try env.sequencer.syncEvent(did: auth.did, commit: head.cid, commitBytes: block.bytes, rev: head.rev)
-            }
+            if let repo = env.repo { try await env.sequencer.syncHead(did: auth.did, repo: repo) }
         }
         return .empty
     }
