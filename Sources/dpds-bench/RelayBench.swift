@@ -6,8 +6,9 @@ import Relay
 
 /// The relay as a PDS under load, in this process, over real loopback HTTP: createRecord throughput
 /// and latency from wrk with 1, 4 and 16 clients (one account, and one account per client), durable
-/// storage (each repo's SQLite in WAL with synchronous=FULL; concurrent commits share an fsync by
-/// group commit, and nothing is acknowledged before its fsync), server CPU per write, RSS idle and
+/// storage (every commit is in the firehose's log, SQLite WAL with synchronous=FULL, before it is
+/// acknowledged; concurrent commits of all accounts share that fsync by group commit, and the repos'
+/// own files are written without one, the log being their redo log), server CPU per write, RSS idle and
 /// under load, and the firehose fanning out to 100 and 1,000 real WebSocket subscribers.
 struct RelayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "relay", abstract: "Relay: createRecord over HTTP (wrk), firehose fan-out, RSS.")
@@ -38,7 +39,7 @@ struct RelayBench: AsyncParsableCommand {
         guard let port = await portIterator.next() else { throw ValidationError("relay did not start") }
         let url = "http://127.0.0.1:\(port)"
         let idle = residentMiB().now
-        print("relay bench: durable storage (per-repo SQLite WAL, synchronous=FULL; group commit, every acknowledged write fsynced); load generator wrk \(seconds)s per run")
+        print("relay bench: durable storage (every acknowledged write fsynced in the firehose log, SQLite WAL synchronous=FULL, shared by all accounts' concurrent writes; repo files synchronous=NORMAL with that log as redo log); load generator wrk \(seconds)s per run")
         print(String(format: "RSS idle after start: %.1f MiB", idle))
 
         var accounts: [(String, String)] = []

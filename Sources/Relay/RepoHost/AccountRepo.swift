@@ -3,64 +3,40 @@ import Protocol
 import Repo
 import Synchronization
 
-/// One account's repo: the engine's single writer for it, with group commit. An actor per account,
-/// so one account's commits are built one at a time (each on the previous one's head, swap checks
-/// included) while different accounts commit in parallel. A built commit is queued in
-/// `BufferedRepoStorage`; one flush, off the actor on the account's own thread, makes every commit
-/// queued by then durable in one transaction (one fsync), while the next commits are being built.
-/// Then the group's firehose events are sequenced in commit order (and made durable together, see
-/// `SequencerDeferral`, on a second thread while the next group flushes), and only then are the
-/// callers answered: every acknowledged write is durable.
+/// One account's repo: the engine's single writer for it. An actor per account, so one account's
+/// commits are built one at a time (each on the previous one's head, swap checks included) while
+/// different accounts build in parallel. A built commit is queued in `BufferedRepoStorage` and its
+/// caller waits in `queue` until the relay's one `RepoCommitWriter` has stored it and made its
+/// firehose event durable (group commit across accounts); meanwhile the next commits are built.
 actor AccountRepo {
-    typealias Sequence = @Sendable (RepoCommit) throws -> Void
+    typealias Sequence = AccountCommitQueue.Sequence
     let did: String
     private(set) var repo: Repository
     nonisolated let storage: BufferedRepoStorage
+    nonisolated let queue: AccountCommitQueue
+    private let writer: RepoCommitWriter
+    private let redoLog: EngineRepoHost.RedoLog?
+    /// Why the account cannot be written: a failed repo write it could not recover from yet (the
+    /// log still holds every acknowledged commit).
+    private var failure: Error?
     private let lookupKey: EngineRepoHost.KeyLookup
     /// Fetched (and unsealed) once: every commit needs it.
     private var cachedKey: (any SigningKey)?
-    /// Serial, so flushes run one at a time and in order; its own thread, so an fsync never blocks
-    /// the cooperative pool.
-    private let flushQueue: DispatchQueue
-    /// Where a group waits for its firehose events to be durable (serial: groups finish in order).
-    private let sequencerQueue: DispatchQueue
-
-    private struct Waiter {
-        let commit: RepoCommit
-        let sequence: Sequence?
-        let done: CheckedContinuation<RepoCommit, Error>
-    }
-    /// Built commits waiting for the next flush, in commit order.
-    private var waiting: [Waiter] = []
-    private var flushing = false
-    /// The head of the last durable commit: what reads show (a built commit is not there until its fsync).
-    private var durableHead: (cid: CID, rev: String)?
-    /// Emits a `#sync` of a head (`Sequencer.syncEvent`), for commits the firehose lost.
-    private let announceHead: EngineRepoHost.AnnounceHead?
-    /// Set when a group's events were lost after its commits were durable: the next group first
-    /// announces the head it builds on, so followers resync instead of meeting a `since` they never saw.
-    /// A Mutex, not actor state: set on the sequencer's thread before the group's callers are answered.
-    private let headUnannounced = Flag()
-    final class Flag: Sendable {
-        private let value = Mutex(false)
-        func set() { value.withLock { $0 = true } }
-        /// Its value, cleared.
-        func take() -> Bool { value.withLock { flag in defer { flag = false }; return flag } }
-    }
 
     init(did: String, storage: SQLiteRepoStorage, lookupKey: @escaping EngineRepoHost.KeyLookup,
-         announceHead: EngineRepoHost.AnnounceHead? = nil) throws {
-        self.announceHead = announceHead
+         writer: RepoCommitWriter, redoLog: EngineRepoHost.RedoLog?) throws {
+        self.redoLog = redoLog
         self.did = did
         self.storage = BufferedRepoStorage(base: storage)
         repo = try Repository(storage: self.storage, did: did)
-        durableHead = repo.head.map { ($0.commit, $0.rev) }
+        queue = AccountCommitQueue(did: did, storage: self.storage, durableHead: repo.head.map { ($0.commit, $0.rev) })
         self.lookupKey = lookupKey
-        flushQueue = DispatchQueue(label: "dpds.repo.flush")
-        sequencerQueue = DispatchQueue(label: "dpds.repo.sequence")
+        self.writer = writer
     }
 
-    func apply(_ writes: [RepoWrite], swapCommit: CID?, sequence: Sequence) async throws -> RepoCommit {
+    func apply(_ writes: [RepoWrite], swapCommit: CID?, sequence: @escaping Sequence) async throws -> RepoCommit {
+        if failure != nil { recover(replayLog: true) }
+        if let failure { throw failure }
         // The only suspension point before the commit is built comes first: the actor may interleave
         // calls across an await, and the swap checks below must see the same head the commit is built on.
         let key = try await signingKey()
@@ -88,11 +64,7 @@ actor AccountRepo {
             }
         }
         let result = try commit(engineWrites, key: key, blobs: blobs)
-        // `sequence` is only held while this call is suspended below (the flush loop drops it before
-        // answering), so it need not escape.
-        return try await withoutActuallyEscaping(sequence) { sequence in
-            try await durable(result, sequence: sequence)
-        }
+        return try await durable(result, sequence: sequence)
     }
 
     func createGenesis() async throws -> RepoCommit {
@@ -137,90 +109,59 @@ actor AccountRepo {
 
     private func durable(_ commit: RepoCommit, sequence: Sequence?) async throws -> RepoCommit {
         try await withCheckedThrowingContinuation { done in
-            waiting.append(Waiter(commit: commit, sequence: sequence, done: done))
-            if !flushing {
-                flushing = true
-                Task { await self.flushLoop() }
-            }
+            if queue.append(.init(commit: commit, sequence: sequence, done: done)) { writer.submit(self) }
         }
     }
 
-    private func io<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { done in
-            flushQueue.async { done.resume(with: Result { try work() }) }
+    /// A write of this account failed (the writer marked the queue broken). What was queued after it
+    /// was built on it, so it all fails, and the tree starts again from SQLite; with `replayLog`,
+    /// after storing the acknowledged commits the log holds beyond the file's head.
+    func reset(_ error: Error, replayLog: Bool) {
+        let failed = queue.reset {
+            storage.discard()
+            recover(replayLog: replayLog)
+        }
+        for w in failed { w.done.resume(throwing: error) }
+    }
+
+    /// Reloads the tree from SQLite, first replaying into it what the log holds beyond its head.
+    /// On failure the account refuses writes (`failure`) and tries again at the next one.
+    private func recover(replayLog: Bool) {
+        do {
+            if replayLog, let redoLog, let head = try storage.base.head() {
+                let logged = try redoLog(did, head.rev)
+                for c in logged { try Repository.replay(c, into: storage.base) }
+                if !logged.isEmpty { try storage.base.syncToDisk() }
+            }
+            repo = try Repository(storage: storage, did: did)
+            if let head = repo.head { queue.setDurableHead((head.commit, head.rev)) }
+            failure = nil
+        } catch {
+            failure = error
         }
     }
 
-    /// One group per turn: everything built since the last flush.
-    private func flushLoop() async {
-        while !waiting.isEmpty {
-            var group = waiting
-            waiting = []
-            var results: [Result<RepoCommit, Error>]
-            let storage = self.storage
-            let headBefore = durableHead
-            do {
-                try await io { try storage.flush() }
-                if let last = group.last?.commit { durableHead = (last.cid, last.rev) }
-            } catch {
-                // This group's commits, and any built on them since, are lost: start again from SQLite.
-                group += waiting
-                waiting = []
-                storage.discard()
-                do { repo = try Repository(storage: storage, did: did) } catch {}
-                answer(&group, group.map { _ in .failure(error) })
-                continue
-            }
-            // Seqs are assigned here, in commit order; the sequencer's fsync for this group then runs
-            // on another thread while the next group's repo flush goes ahead (pipelined).
-            let deferral = SequencerDeferral()
-            let resync = group.contains { $0.sequence != nil } && headUnannounced.take() ? headBefore : nil
-            results = Sequencer.$deferral.withValue(deferral) {
-                if let resync, let announceHead {
-                    // Not queued: the next group tries again.
-                    do {
-                        if let bytes = try storage.block(resync.cid) { try announceHead(did, resync.cid, bytes, resync.rev) }
-                        else { headUnannounced.set() }
-                    } catch { headUnannounced.set() }
-                }
-                return group.map { w in Result { try w.sequence?(w.commit); return w.commit } }
-            }
-            let continuations = group.map(\.done)
-            group = []
-            if deferral.isEmpty {
-                for (done, result) in zip(continuations, results) { done.resume(with: result) }
-                continue
-            }
-            let answered = results
-            let unannounced = headUnannounced
-            sequencerQueue.async {
-                var final = answered
-                do {
-                    try deferral.waitDurable()
-                } catch {
-                    final = final.map { $0.flatMap { _ in .failure(error) } }
-                    // The commits are durable; their events are not.
-                    unannounced.set()
-                }
-                for (done, result) in zip(continuations, final) { done.resume(with: result) }
-            }
-        }
-        flushing = false
-    }
-
-    /// Drops the waiters (and the `sequence` closures they hold) before resuming them.
-    private func answer(_ group: inout [Waiter], _ results: [Result<RepoCommit, Error>]) {
-        let continuations = group.map(\.done)
-        group = []
-        for (done, result) in zip(continuations, results) { done.resume(with: result) }
-    }
-
-    /// Writes every queued commit, so SQLite holds everything the in-memory head refers to; the
-    /// caller reads with no suspension in between. A transaction the flush loop has under way counts
-    /// too: a hop through the serial flush queue waits it out.
+    /// Waits until the writer has stored every commit queued so far, so SQLite holds everything the
+    /// in-memory head refers to; the caller reads with no suspension in between. (Commits built
+    /// while it waited are waited for too.)
     private func settle() async throws {
-        let storage = self.storage
-        while storage.unsettledCount > 0 { try await io { try storage.flush() } }
+        while storage.unsettledCount > 0 {
+            if let failure { throw failure }
+            await withCheckedContinuation { barrier in
+                if queue.appendBarrier(barrier) { writer.submit(self) }
+            }
+        }
+    }
+
+    /// Redo after a power loss (see `RepoCommitWriter`): stores the logged commits the file lost,
+    /// fsyncs them, and starts the tree again from SQLite. Runs before the relay takes requests.
+    func replay(_ commits: [LoggedCommit]) async throws -> (cid: CID, rev: String)? {
+        try await settle()
+        for c in commits { try Repository.replay(c, into: storage.base) }
+        try storage.base.syncToDisk()
+        repo = try Repository(storage: storage, did: did)
+        if let head = repo.head { queue.setDurableHead((head.commit, head.rev)) }
+        return queue.durableHead
     }
 
     // MARK: reads
@@ -241,7 +182,7 @@ actor AccountRepo {
 
     func collections() throws -> [String] { try storage.collections() }
 
-    func head() -> (cid: CID, rev: String)? { durableHead }
+    func head() -> (cid: CID, rev: String)? { queue.durableHead }
 
     func blocks(_ cids: [CID]) async throws -> (found: [(cid: CID, bytes: [UInt8])], missing: [CID]) {
         try await settle()

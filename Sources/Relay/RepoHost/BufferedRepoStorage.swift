@@ -5,7 +5,7 @@ import Synchronization
 
 /// The relay's group commit seam: the account's `Repository` writes into this wrapper, which only
 /// queues each commit's `StorageWrite` (and serves its blocks to the tree) until `flush` writes
-/// everything queued to SQLite in one transaction, one fsync. So several commits built one after
+/// them to SQLite in one transaction. So several commits built one after
 /// the other share a single fsync, and each still exists (with its own blocks, ops and signature)
 /// for the firehose. Reads of records and of the head go to SQLite: they see durable commits only.
 final class BufferedRepoStorage: RepoStorage, @unchecked Sendable {
@@ -45,19 +45,22 @@ final class BufferedRepoStorage: RepoStorage, @unchecked Sendable {
     /// How many commits are not durable yet: queued, or in the transaction being written now.
     var unsettledCount: Int { state.withLock { $0.queued.count + $0.writing.count } }
 
-    /// Tests only: runs on the flush thread before each transaction, so a test can hold a flush open.
-    nonisolated(unsafe) var beforeWrite: (@Sendable () -> Void)?
+    /// Tests only: runs on the writer's thread before each transaction, so a test can hold a flush
+    /// open, or fail it.
+    nonisolated(unsafe) var beforeWrite: (@Sendable () throws -> Void)?
 
-    /// Writes what is queued now in one durable transaction. One flush at a time (the account's
-    /// flush queue is serial); commits queued meanwhile wait for the next flush.
-    func flush() throws {
+    /// Writes the oldest `count` queued commits (all of them when nil) in one transaction, fsynced or
+    /// not as `base` is set up; the others, and commits queued meanwhile, wait for the next flush.
+    /// One flush at a time (only the commit writer's thread calls it).
+    func flush(count: Int? = nil) throws {
         let batch = state.withLock { s -> [StorageWrite] in
-            s.writing = s.queued
-            s.queued = []
+            let n = min(count ?? s.queued.count, s.queued.count)
+            s.writing = Array(s.queued.prefix(n))
+            s.queued.removeFirst(n)
             return s.writing
         }
         guard !batch.isEmpty else { return }
-        beforeWrite?()
+        try beforeWrite?()
         defer {
             state.withLock { s in
                 s.writing = []

@@ -5,27 +5,35 @@ import Synchronization
 
 /// `RepoHost` over the real repo engine: one SQLite store per account under `directory`, commits
 /// signed with the account's key. Each account's repo is its own actor (`AccountRepo`): one
-/// account's writes are built one at a time and share fsyncs (group commit), different accounts
-/// commit in parallel.
+/// account's writes are built one at a time, different accounts build in parallel, and one
+/// `RepoCommitWriter` stores them all and shares one fsync among every account that wrote.
 public final class EngineRepoHost: RepoHost {
     public typealias KeyLookup = @Sendable (_ did: String) async throws -> (any SigningKey)?
     /// Emits a `#sync` of a head (the relay passes `Sequencer.syncEvent`).
     public typealias AnnounceHead = @Sendable (_ did: String, _ commit: CID, _ commitBytes: [UInt8], _ rev: String) throws -> Void
+    /// The logged commits of `did` newer than `rev`, oldest first (the relay passes the sequencer's).
+    public typealias RedoLog = @Sendable (_ did: String, _ after: String) throws -> [LoggedCommit]
 
     private let directory: URL
     private let signingKey: KeyLookup
     private let open = Mutex([String: AccountRepo]())
 
-    private let announceHead: AnnounceHead?
+    private let writer: RepoCommitWriter
+    private let redoLog: RedoLog?
 
-    /// With `announceHead`, an account whose commits were stored but whose events were lost
-    /// announces its head with it before its next commit.
-    public init(directory: URL, signingKey: @escaping KeyLookup, announceHead: AnnounceHead? = nil) throws {
+    /// With `announceHead`, an account one of whose commits has no event announces its head with it
+    /// before its next commit. With `redoLog`, an account whose repo write failed recovers the
+    /// commits the log holds.
+    public init(directory: URL, signingKey: @escaping KeyLookup, announceHead: AnnounceHead? = nil,
+                redoLog: RedoLog? = nil) throws {
+        self.redoLog = redoLog
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
         self.signingKey = signingKey
-        self.announceHead = announceHead
+        writer = RepoCommitWriter(announceHead: announceHead)
     }
+
+    deinit { writer.stop() }
 
     private func path(_ did: String) -> String {
         // DIDs hold ':' (and '%' for did:web ports); keep file names portable.
@@ -39,9 +47,11 @@ public final class EngineRepoHost: RepoHost {
             if let r = open[did] { return r }
             let file = path(did)
             guard create || FileManager.default.fileExists(atPath: file) else { throw RepoHostError.repoNotFound }
-            let storage = try SQLiteRepoStorage(path: file)
+            // Not fsynced per transaction: the writer makes each commit durable in the firehose's
+            // log (or fsyncs the repo itself when no event holds the commit), see `RepoCommitWriter`.
+            let storage = try SQLiteRepoStorage(path: file, durability: .logged)
             if !create, try storage.head() == nil { throw RepoHostError.repoNotFound }
-            let account = try AccountRepo(did: did, storage: storage, lookupKey: signingKey, announceHead: announceHead)
+            let account = try AccountRepo(did: did, storage: storage, lookupKey: signingKey, writer: writer, redoLog: redoLog)
             open[did] = account
             return account
         }
@@ -52,7 +62,7 @@ public final class EngineRepoHost: RepoHost {
     }
 
     public func apply(did: String, writes: [RepoWrite], swapCommit: CID?,
-                      sequence: @Sendable (RepoCommit) throws -> Void = { _ in }) async throws -> RepoCommit {
+                      sequence: @escaping @Sendable (RepoCommit) throws -> Void = { _ in }) async throws -> RepoCommit {
         try await repository(did).apply(writes, swapCommit: swapCommit, sequence: sequence)
     }
 
@@ -80,6 +90,10 @@ public final class EngineRepoHost: RepoHost {
 
     public func recordProof(did: String, collection: String, rkey: String) async throws -> [UInt8] {
         try await repository(did).recordProof(collection: collection, rkey: rkey)
+    }
+
+    public func replay(did: String, commits: [LoggedCommit]) async throws -> (cid: CID, rev: String)? {
+        try await repository(did).replay(commits)
     }
 
     public func exportCAR(did: String, since: String?) async throws -> [UInt8] {

@@ -1,4 +1,5 @@
 import HTTPTypes
+import Repo
 import Protocol
 
 /// `RepoHost` for a relay with desktops: accounts in mobile mode go to the relay's own engine
@@ -19,8 +20,13 @@ public struct EnrolledRepoHost: RepoHost {
 
     public func createRepo(did: String) async throws -> RepoCommit { try await inner.createRepo(did: did) }
 
+    /// Mobile-mode repos only: an enrolled account's cache is refilled by the desktop.
+    public func replay(did: String, commits: [LoggedCommit]) async throws -> (cid: CID, rev: String)? {
+        try await inner.replay(did: did, commits: commits)
+    }
+
     public func apply(did: String, writes: [RepoWrite], swapCommit: CID?,
-                      sequence: @Sendable (RepoCommit) throws -> Void) async throws -> RepoCommit {
+                      sequence: @escaping @Sendable (RepoCommit) throws -> Void) async throws -> RepoCommit {
         if try await enrollment.beginMobileWrite(did: did) {
             do {
                 let commit = try await inner.apply(did: did, writes: writes, swapCommit: swapCommit, sequence: sequence)

@@ -1,4 +1,5 @@
 import Protocol
+import Repo
 
 /// The narrow slice of the repo engine (Sources/Repo) the relay needs. The engine's API is still
 /// being written; one small adapter file will make it conform, and endpoints only ever see this.
@@ -10,7 +11,7 @@ public protocol RepoHost: Sendable {
     /// commit order; different accounts may commit in parallel. A create of an existing record is
     /// `invalidSwap`. The commit's `blobs` are those its created/updated records reference.
     func apply(did: String, writes: [RepoWrite], swapCommit: CID?,
-               sequence: @Sendable (RepoCommit) throws -> Void) async throws -> RepoCommit
+               sequence: @escaping @Sendable (RepoCommit) throws -> Void) async throws -> RepoCommit
     func getRecord(did: String, collection: String, rkey: String) async throws -> (cid: CID, value: DataValue)?
     func listRecords(did: String, collection: String, limit: Int, cursor: String?, reverse: Bool) async throws
         -> [(rkey: String, cid: CID, value: DataValue)]
@@ -23,6 +24,16 @@ public protocol RepoHost: Sendable {
     func recordProof(did: String, collection: String, rkey: String) async throws -> [UInt8]
     /// The whole repo (or the part newer than `since`) as a CAR file.
     func exportCAR(did: String, since: String?) async throws -> [UInt8]
+    /// Stores, oldest first, commits that the repo lost to a power loss but the firehose's log kept
+    /// (a host that keeps the log as its redo log, see `RepoCommitWriter`); returns the new head.
+    func replay(did: String, commits: [LoggedCommit]) async throws -> (cid: CID, rev: String)?
+}
+
+extension RepoHost {
+    /// A host whose repos are durable by themselves has nothing to replay.
+    public func replay(did: String, commits: [LoggedCommit]) async throws -> (cid: CID, rev: String)? {
+        try await head(did: did)
+    }
 }
 
 public enum RepoWrite: Sendable, Equatable {

@@ -34,14 +34,22 @@ enum FirehoseReconciler {
         return announced
     }
 
-    /// Emits the `#sync` when `did`'s repo is ahead of the firehose; says whether it did.
+    /// Emits the `#sync` when `did`'s repo is ahead of the firehose; says whether it did. When the
+    /// firehose is ahead, the repo lost commits that only the log holds: they are replayed first.
     private static func announce(_ did: String, _ env: RelayEnvironment, _ repo: any RepoHost) async throws -> Bool {
         guard try await env.enrollment.mode(did: did) == .mobile,
-              let head = try await repo.head(did: did),
+              var head = try await repo.head(did: did),
               // No event retained (pruned, or none yet): nothing to compare with.
-              let rev = try await env.sequencer.announcedRev(did: did),
-              rev < head.rev,
-              try await env.sequencer.syncHead(did: did, repo: repo) else { return false }
+              let rev = try await env.sequencer.announcedRev(did: did) else { return false }
+        if rev > head.rev {
+            let lost = try env.sequencer.loggedCommits(did: did, after: head.rev)
+            if !lost.isEmpty, let replayed = try await repo.replay(did: did, commits: lost.map(\.commit)) {
+                env.logger.warning("repo had lost commits its firehose events held; replayed them",
+                                   metadata: ["did": "\(did)", "from": "\(head.rev)", "to": "\(replayed.rev)", "commits": "\(lost.count)"])
+                head = replayed
+            }
+        }
+        guard rev < head.rev, try await env.sequencer.syncHead(did: did, repo: repo) else { return false }
         env.logger.warning("repo was ahead of the firehose; announced its head with #sync",
                            metadata: ["did": "\(did)", "announced": "\(rev)", "head": "\(head.rev)"])
         return true

@@ -15,7 +15,7 @@ import Synchronization
 /// waits for all its events at once.
 public final class Sequencer: @unchecked Sendable {
     // @unchecked: every `var` below is guarded by `condition`.
-    private let db: DatabasePool
+    let db: DatabasePool
     private let hub: FirehoseHub
     /// Set by an `AccountRepo` flush: `sequence` then queues without waiting.
     @TaskLocal static var deferral: SequencerDeferral?
@@ -30,6 +30,12 @@ public final class Sequencer: @unchecked Sendable {
     /// their seqs handed out again, so seq stays gap-free. `lostFrom[e]` is the first seq epoch `e` lost.
     private var epoch = 0
     private var lostFrom: [Int: Int64] = [:]
+    /// Durable events not yet handed to live subscribers, in seq order: publication stops at the
+    /// first one still `held` (a commit whose repo write is not done, see `SequencerDeferral`).
+    private var unpublished: [SequencedEvent] = []
+    private var held: Set<Int64> = []
+    /// Serialises publication, so events reach the hub in seq order whoever publishes them.
+    private let publishLock = NSLock()
 
     public init(path: String, hub: FirehoseHub) throws {
         // Published events must survive power loss, or their seqs would be handed out again.
@@ -57,8 +63,9 @@ public final class Sequencer: @unchecked Sendable {
     }
 
     /// Assigns the next seq and queues the frame; returns once it is durable and handed to live
-    /// subscribers (under a `SequencerDeferral`: at once, the deferral waits). `body` gets `seq`
-    /// and `time` filled in here.
+    /// subscribers (under a `SequencerDeferral`: at once, the deferral waits; one that holds
+    /// publication keeps it, and the events after it, from live subscribers until it releases
+    /// them). `body` gets `seq` and `time` filled in here.
     @discardableResult
     public func sequence(did: String, type: String, body: [String: DataValue]) throws -> SequencedEvent {
         let time = Timestamp.now()
@@ -71,8 +78,10 @@ public final class Sequencer: @unchecked Sendable {
         let event = SequencedEvent(seq: seq, did: did, type: type, frame: FirehoseFrame.message(type: type, body: .map(full)))
         queue.append(Pending(event: event, time: time))
         let mine = epoch
+        let deferral = Self.deferral
+        if deferral?.holdsPublication == true { held.insert(seq) }
         condition.unlock()
-        if let deferral = Self.deferral {
+        if let deferral {
             deferral.add(self, seq: seq, epoch: mine)
         } else {
             try waitDurable(seq, epoch: mine)
@@ -97,9 +106,10 @@ public final class Sequencer: @unchecked Sendable {
             condition.unlock()
             var failure: Error?
             do { try write(batch) } catch { failure = error }
-            // Published outside the lock (sequence() callers keep queueing) but before `writing` is
-            // cleared, so no later batch can overtake this one on its way to subscribers.
-            if failure == nil { hub.publish(batch.map(\.event)) }
+            if failure == nil {
+                condition.withLock { unpublished += batch.map(\.event) }
+                publishReady()
+            }
             condition.lock()
             writing = false
             defer { condition.broadcast() }
@@ -108,10 +118,31 @@ public final class Sequencer: @unchecked Sendable {
                 epoch += 1
                 queue = []
                 nextSeq = durableSeq + 1
+                // The lost seqs are handed out again; a hold on them would stop the new events.
+                held = held.filter { $0 <= durableSeq }
                 throw failure
             }
             if let last = batch.last { durableSeq = last.event.seq }
         }
+    }
+
+    /// Lets held events go to live subscribers (their repo writes are done, or failed for good).
+    func release(_ seqs: [Int64]) {
+        condition.withLock { for s in seqs { held.remove(s) } }
+        publishReady()
+    }
+
+    /// Hands live subscribers every durable event up to the first held one, in seq order. Called
+    /// outside `condition` (sequence() callers keep queueing meanwhile).
+    private func publishReady() {
+        publishLock.lock()
+        defer { publishLock.unlock() }
+        let ready = condition.withLock { () -> [SequencedEvent] in
+            let n = unpublished.firstIndex { held.contains($0.seq) } ?? unpublished.count
+            defer { unpublished.removeFirst(n) }
+            return Array(unpublished.prefix(n))
+        }
+        if !ready.isEmpty { hub.publish(ready) }
     }
 
     private func write(_ batch: [Pending]) throws {

@@ -60,7 +60,8 @@ public final class RelayEnvironment: Sendable {
                                                 signingKey: { did in try await keys.signingKey(did: did) },
                                                 announceHead: { did, commit, bytes, rev in
                                                     try sequencer.syncEvent(did: did, commit: commit, commitBytes: bytes, rev: rev)
-                                                })
+                                                },
+                                                redoLog: { did, rev in try sequencer.loggedCommits(did: did, after: rev).map(\.commit) })
         enrollment = try Enrollment(dataDirectory: data, settings: enrollmentSettings ?? config.enrollmentSettings, inner: engine,
                                     sequencer: sequencer, keys: keys, blobs: disk, crawlers: crawlers, logger: logger)
         // Uploads and fetches of enrolled accounts with `blob-forwarding` go through the desktop.

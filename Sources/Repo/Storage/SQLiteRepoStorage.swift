@@ -4,23 +4,40 @@ import Protocol
 
 /// The SQLite block store (through GRDB): one file per repo.
 ///
-/// Durability: WAL journal with `synchronous=FULL`. Each commit is one transaction, and with FULL
-/// SQLite fsyncs the WAL before the commit call returns, so an acknowledged commit survives a
-/// SIGKILL and a power loss. (NORMAL in WAL mode would only survive process death: the last
-/// transactions can roll back on power loss, which breaks "acknowledged means durable".)
+/// Durability: WAL journal with `synchronous=FULL` by default. Each commit is one transaction, and
+/// with FULL SQLite fsyncs the WAL before the commit call returns, so an acknowledged commit
+/// survives a SIGKILL and a power loss. `.logged` (NORMAL) is for a caller that keeps every commit in
+/// a durable log of its own and replays it after a power loss (the relay's sequencer): the last
+/// transactions can then roll back, but never partly, and never out of order.
 public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     // @unchecked: GRDB's DatabaseQueue serialises every access itself.
     let db: DatabaseQueue
     public let path: String
 
-    /// `durable: false` (synchronous=OFF) exists only to measure what the fsync costs; never ship it.
-    public init(path: String, durable: Bool = true) throws {
+    public enum Durability: Sendable {
+        /// synchronous=FULL: each transaction is fsynced before it returns.
+        case full
+        /// synchronous=NORMAL: fsynced at checkpoints and by `syncToDisk()`; the caller's own log
+        /// must hold every commit until then.
+        case logged
+        /// synchronous=OFF: only to measure what the fsync costs; never ship it.
+        case none
+    }
+    public let durability: Durability
+
+    public convenience init(path: String, durable: Bool) throws {
+        try self.init(path: path, durability: durable ? .full : .none)
+    }
+
+    public init(path: String, durability: Durability = .full) throws {
+        self.durability = durability
+        let synchronous = switch durability { case .full: "FULL"; case .logged: "NORMAL"; case .none: "OFF" }
         var config = Configuration()
         // WAL is switched on here rather than with `config.journalMode = .wal`, because GRDB's WAL
         // setup runs after this closure and lowers synchronous to NORMAL.
         config.prepareDatabase { db in
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             // The page cache stays at SQLite's default (2 MB): every transaction's end truncates
             // the cache with a scan of its whole hash table, so a big cache costs CPU on every
             // commit (a 64 MB one cost about 150 µs per commit on a 100k-record repo, the largest
@@ -58,6 +75,41 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
     public func pragmas() throws -> (journalMode: String, synchronous: Int) {
         try db.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+        }
+    }
+
+    /// A second connection, opened on first use, for `checkpointAside`.
+    private var asideConnection: DatabaseQueue?
+    private let asideLock = NSLock()
+
+    /// Copies the WAL into the database file from a second connection, so the connection that
+    /// commits does not: with `.logged` nothing fsyncs the WAL until a checkpoint, which must then
+    /// write out everything committed since the last one (80 ms and more after a few thousand
+    /// commits), and an autocheckpoint would do that inside a commit. PASSIVE: commits go on
+    /// meanwhile; the autocheckpoint that finally restarts the WAL finds little left to copy.
+    /// Returns the WAL's frames and how many of them are now in the database file.
+    @discardableResult
+    public func checkpointAside() throws -> (frames: Int, copied: Int) {
+        asideLock.lock()
+        defer { asideLock.unlock() }
+        if asideConnection == nil { asideConnection = try DatabaseQueue(path: path) }
+        return try asideConnection!.writeWithoutTransaction { db in
+            let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+            return (row?[1] ?? 0, row?[2] ?? 0)
+        }
+    }
+
+    /// Makes every committed transaction survive a power loss now: one transaction that rewrites the
+    /// head, under synchronous=FULL, fsyncs the whole WAL (the earlier frames included).
+    public func syncToDisk() throws {
+        guard durability == .logged else { return }
+        try db.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            try db.inTransaction {
+                try db.execute(sql: "UPDATE head SET id = id")
+                return .commit
+            }
         }
     }
 

@@ -1,0 +1,176 @@
+import Foundation
+import Protocol
+import Synchronization
+
+/// Group commit across accounts: one thread stores every account's built commits and makes them
+/// durable with a single fsync per round, however many accounts wrote.
+///
+/// Each round takes every account with commits waiting, sequences their firehose events (in commit
+/// order per account) and has the sequencer write them all in one transaction, fsynced. That event
+/// log holds every block and op of every commit, so it is the repos' redo log. Only then is each
+/// account's group written to its own repo file, in one transaction without an fsync
+/// (`SQLiteRepoStorage.Durability.logged`); after a power loss `FirehoseReconciler` replays into a
+/// repo the commits its file lost. Then the events go to live subscribers (a subscriber told of a
+/// commit finds it in the repo) and the callers are answered: every acknowledged write is durable.
+///
+/// A commit no event holds (a genesis, or one whose `sequence` emitted none) has its repo fsynced
+/// itself. A failed log write stores nothing: the callers get the error.
+///
+/// Before this, each account had its own flush and sequencer threads and its own fsync: at 16
+/// clients on 16 accounts every write paid a transaction, an fsync and four thread hand-offs.
+final class RepoCommitWriter: @unchecked Sendable {
+    // @unchecked: `ready` and `stopped` are guarded by `condition`.
+    typealias AnnounceHead = EngineRepoHost.AnnounceHead
+    private let condition = NSCondition()
+    private var ready: [AccountRepo] = []
+    private var stopped = false
+    private let announceHead: AnnounceHead?
+    private let checkpointer = RepoCheckpointer()
+    /// Commits stored per repo since it was last handed to the checkpointer (the writer's thread only).
+    private var uncheckpointed: [ObjectIdentifier: Int] = [:]
+
+    init(announceHead: AnnounceHead?) {
+        self.announceHead = announceHead
+        let thread = Thread { [self] in self.run() }
+        thread.name = "dpds-repo-writer"
+        thread.start()
+    }
+
+    func stop() {
+        condition.withLock { stopped = true; condition.signal() }
+        checkpointer.stop()
+    }
+
+    /// `account` has commits waiting (its queue said it was not scheduled yet).
+    func submit(_ account: AccountRepo) {
+        condition.withLock {
+            ready.append(account)
+            if ready.count == 1 { condition.signal() }
+        }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while ready.isEmpty && !stopped { condition.wait() }
+            if ready.isEmpty {
+                condition.unlock()
+                return
+            }
+            let accounts = ready
+            ready = []
+            condition.unlock()
+            round(accounts)
+        }
+    }
+
+    private struct Group {
+        let account: AccountRepo
+        var waiters: [AccountCommitQueue.Waiter]
+        var results: [Result<RepoCommit, Error>] = []
+        let headBefore: (cid: CID, rev: String)?
+        /// Every commit's event is durable in the log.
+        var logged = true
+        /// Stored in the repo file (and fsynced there when not logged).
+        var stored = false
+    }
+
+    private func round(_ accounts: [AccountRepo]) {
+        var groups: [Group] = []
+        var barriers: [CheckedContinuation<Void, Never>] = []
+        for account in accounts {
+            let taken = account.queue.take()
+            barriers += taken.barriers
+            if !taken.waiters.isEmpty {
+                groups.append(Group(account: account, waiters: taken.waiters, headBefore: account.queue.durableHead))
+            }
+        }
+        defer { for b in barriers { b.resume() } }
+        guard !groups.isEmpty else { return }
+
+        // 1. The log: every commit's event, in commit order per account, durable before any repo
+        //    write and unseen by subscribers until the repos hold the commits.
+        let deferral = SequencerDeferral(holdsPublication: true)
+        Sequencer.$deferral.withValue(deferral) {
+            for i in groups.indices {
+                let queue = groups[i].account.queue
+                if groups[i].waiters.contains(where: { $0.sequence != nil }), queue.headUnannounced.take(),
+                   let resync = groups[i].headBefore {
+                    announce(queue, resync)
+                }
+                groups[i].results = groups[i].waiters.map { w in
+                    let before = deferral.count
+                    let result = Result { try w.sequence?(w.commit); return w.commit }
+                    if deferral.count == before {
+                        groups[i].logged = false
+                        // An event that should have been there and is not: followers must resync.
+                        if w.sequence != nil { queue.headUnannounced.set() }
+                    }
+                    return result
+                }
+            }
+        }
+        var logFailure: Error?
+        do { try deferral.waitDurable() } catch { logFailure = error }
+
+        // 2. The repos. A group whose log write failed is not stored at all: its callers get the
+        //    error and the account's tree starts again from its file.
+        var broken: [(account: AccountRepo, error: Error, replayLog: Bool)] = []
+        for i in groups.indices {
+            let account = groups[i].account
+            if let logFailure, groups[i].logged {
+                groups[i].results = groups[i].results.map { $0.flatMap { _ in .failure(logFailure) } }
+                broken.append((account, logFailure, false))
+                continue
+            }
+            do {
+                // Only these commits: the ones queued since have no durable event yet.
+                try account.queue.storage.flush(count: groups[i].waiters.count)
+                if !groups[i].logged { try account.queue.storage.base.syncToDisk() }
+                groups[i].stored = true
+                let id = ObjectIdentifier(account)
+                let count = uncheckpointed[id, default: 0] + groups[i].waiters.count
+                if count >= RepoCheckpointer.commitsPerCheckpoint {
+                    checkpointer.submit(account.queue.storage.base)
+                    uncheckpointed[id] = 0
+                } else {
+                    uncheckpointed[id] = count
+                }
+            } catch {
+                // Logged commits are durable all the same: the account replays them from the log.
+                if !groups[i].logged { groups[i].results = groups[i].results.map { $0.flatMap { _ in .failure(error) } } }
+                broken.append((account, error, groups[i].logged))
+            }
+        }
+        // Before anyone is answered, so a caller told its commit is durable can read it.
+        for b in broken { reset(b.account, b.error, replayLog: b.replayLog) }
+        deferral.release()
+        for group in groups {
+            if group.stored, let last = group.waiters.last?.commit { group.account.queue.setDurableHead((last.cid, last.rev)) }
+            for (w, result) in zip(group.waiters, group.results) { w.done.resume(with: result) }
+        }
+    }
+
+    /// What the account queued since a failed write is built on a tree its file does not hold: the
+    /// actor starts again from the file and the log (`AccountRepo.reset`); the writer takes nothing
+    /// of it meanwhile. This thread waits for that: the actor never waits for this thread.
+    private func reset(_ account: AccountRepo, _ error: Error, replayLog: Bool) {
+        account.queue.markBroken()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await account.reset(error, replayLog: replayLog)
+            done.signal()
+        }
+        done.wait()
+    }
+
+    /// Queues the `#sync` of a head whose commit's event was lost; if it cannot be queued, the next
+    /// group tries again.
+    private func announce(_ queue: AccountCommitQueue, _ head: (cid: CID, rev: String)) {
+        guard let announceHead else { return }
+        do {
+            if let bytes = try queue.storage.block(head.cid) { try announceHead(queue.did, head.cid, bytes, head.rev) }
+            else { queue.headUnannounced.set() }
+        } catch { queue.headUnannounced.set() }
+    }
+}
