@@ -13,6 +13,8 @@ public final class FirehoseHub: Sendable {
     public final class Subscription: Sendable {
         let mailbox: FirehoseMailbox
         public var wasCutOff: Bool { mailbox.wasCutOff }
+        /// Events delivered to this subscriber and not read yet.
+        var pendingCount: Int { mailbox.pendingCount }
         /// Unregisters from the hub (also what happens when the consuming task is cancelled).
         public func cancel() { mailbox.finish() }
         /// Everything delivered since the last call, in seq order; nil when the stream is over.

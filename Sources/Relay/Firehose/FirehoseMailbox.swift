@@ -24,6 +24,9 @@ final class FirehoseMailbox: Sendable {
 
     var wasCutOff: Bool { state.withLock { $0.cut } }
 
+    /// Events delivered and not taken yet.
+    var pendingCount: Int { state.withLock { $0.pending.count } }
+
     /// Never blocks on the consumer. Returns false when the subscriber was (or is now) cut off.
     @discardableResult
     func append(_ events: some Collection<SequencedEvent>) -> Bool {

@@ -62,13 +62,15 @@ extension Repository {
             if let prev, prev != op.cid { released.append(prev) }
             changes.append((String(parts[0]), String(parts[1]), op.cid))
         }
-        let root = tree.rootCID()
+        // A node can leave its place and come back under the same CID (the old root, now a subtree):
+        // dropped but re-hashed, it is still in the tree. The log omits it (the store had it).
+        var rehashed: Set<CID> = []
+        let root = tree.rootCID { rehashed.insert($0.cid) }
         guard root == signed.data else { throw CommitReplayError.dataMismatch(expected: signed.data, got: root) }
-        let added = Set(blocks.keys)
         let write = StorageWrite(
             head: RepoHead(did: signed.did, commit: logged.commit, rev: signed.rev, data: signed.data),
             putBlocks: blocks.map { Block(cid: $0.key, bytes: $0.value) },
-            deleteBlocks: tree.takeDropped().filter { !added.contains($0) } + (head.map { [$0.commit] } ?? []),
+            deleteBlocks: tree.takeDropped().filter { !rehashed.contains($0) } + (head.map { [$0.commit] } ?? []),
             releasedRecords: released, recordChanges: changes)
         try storage.apply(write)
         return signed.rev
