@@ -1,5 +1,6 @@
 import Foundation
 import Protocol
+import Repo
 import Synchronization
 
 /// Group commit across accounts: one thread stores every account's built commits and makes them
@@ -27,7 +28,7 @@ final class RepoCommitWriter: @unchecked Sendable {
     private let announceHead: AnnounceHead?
     private let checkpointer = RepoCheckpointer()
     /// Commits stored per repo since it was last handed to the checkpointer (the writer's thread only).
-    private var uncheckpointed: [ObjectIdentifier: Int] = [:]
+    private var uncheckpoint: [ObjectIdentifier: (storage: SQLiteRepoStorage, count: Int)] = [:]
 
     init(announceHead: AnnounceHead?) {
         self.announceHead = announceHead
@@ -49,19 +50,35 @@ final class RepoCommitWriter: @unchecked Sendable {
         }
     }
 
+    /// No repo keeps commits that only the log holds for longer than about this: the log may be
+    /// pruned, and an account that wrote a few commits and went quiet never reaches
+    /// `RepoCheckpointer.commitsPerCheckpoint`.
+    static let checkpointEvery: TimeInterval = 5
+    private var lastCheckpointAll = Date()
+
     private func run() {
         while true {
             condition.lock()
-            while ready.isEmpty && !stopped { condition.wait() }
-            if ready.isEmpty {
+            while ready.isEmpty && !stopped {
+                if !condition.wait(until: lastCheckpointAll.addingTimeInterval(Self.checkpointEvery)) { break }
+            }
+            if ready.isEmpty && stopped {
                 condition.unlock()
                 return
             }
             let accounts = ready
             ready = []
             condition.unlock()
-            round(accounts)
+            if !accounts.isEmpty { round(accounts) }
+            if Date().timeIntervalSince(lastCheckpointAll) >= Self.checkpointEvery { checkpointAll() }
         }
+    }
+
+    /// Hands every repo with commits not yet checkpointed to the checkpointer.
+    private func checkpointAll() {
+        lastCheckpointAll = Date()
+        for (_, account) in uncheckpoint where account.count > 0 { checkpointer.submit(account.storage) }
+        uncheckpoint.removeAll()
     }
 
     private struct Group {
@@ -128,13 +145,14 @@ final class RepoCommitWriter: @unchecked Sendable {
                 try account.queue.storage.flush(count: groups[i].waiters.count)
                 if !groups[i].logged { try account.queue.storage.base.syncToDisk() }
                 groups[i].stored = true
-                let id = ObjectIdentifier(account)
-                let count = uncheckpointed[id, default: 0] + groups[i].waiters.count
+                let base = account.queue.storage.base
+                let id = ObjectIdentifier(base)
+                let count = (uncheckpoint[id]?.count ?? 0) + groups[i].waiters.count
                 if count >= RepoCheckpointer.commitsPerCheckpoint {
-                    checkpointer.submit(account.queue.storage.base)
-                    uncheckpointed[id] = 0
+                    checkpointer.submit(base)
+                    uncheckpoint[id] = nil
                 } else {
-                    uncheckpointed[id] = count
+                    uncheckpoint[id] = (base, count)
                 }
             } catch {
                 // Logged commits are durable all the same: the account replays them from the log.

@@ -78,22 +78,17 @@ public final class SQLiteRepoStorage: RepoStorage, @unchecked Sendable {
         }
     }
 
-    /// A second connection, opened on first use, for `checkpointAside`.
-    private var asideConnection: DatabaseQueue?
-    private let asideLock = NSLock()
-
     /// Copies the WAL into the database file from a second connection, so the connection that
     /// commits does not: with `.logged` nothing fsyncs the WAL until a checkpoint, which must then
     /// write out everything committed since the last one (80 ms and more after a few thousand
     /// commits), and an autocheckpoint would do that inside a commit. PASSIVE: commits go on
     /// meanwhile; the autocheckpoint that finally restarts the WAL finds little left to copy.
     /// Returns the WAL's frames and how many of them are now in the database file.
+    /// The connection is opened for the checkpoint and closed after it (not kept: a relay hosting
+    /// many accounts would hold twice the descriptors).
     @discardableResult
     public func checkpointAside() throws -> (frames: Int, copied: Int) {
-        asideLock.lock()
-        defer { asideLock.unlock() }
-        if asideConnection == nil { asideConnection = try DatabaseQueue(path: path) }
-        return try asideConnection!.writeWithoutTransaction { db in
+        try DatabaseQueue(path: path).writeWithoutTransaction { db in
             let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
             return (row?[1] ?? 0, row?[2] ?? 0)
         }
