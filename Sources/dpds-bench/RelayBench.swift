@@ -115,6 +115,14 @@ struct RelayBench: AsyncParsableCommand {
         print(String(format: "  server CPU %.3f ms/event (%.1f us/event/subscriber over the %.3f ms/write without subscribers); bench subscribers' reader thread %.3f ms/event (%.2f us/event/subscriber)",
                      serverCPU * 1000 / events, n == 0 ? 0.0 : (serverCPU / events - cpuPerWrite) * 1e6 / Double(n), cpuPerWrite * 1000,
                      readerCPU * 1000 / events, n == 0 ? 0.0 : readerCPU * 1e6 / events / Double(n)))
+        // What the kernel copies over loopback, once out of the relay and once into the subscribers:
+        // flat out, that copying is what 1,000 subscribers on the same two cores cost most.
+        if n > 0 {
+            let frames = try await env.sequencer.events(after: start, limit: sequenced)
+            let bytes = frames.reduce(0) { $0 + $1.frame.count }
+            print(String(format: "  mean event frame %.0f bytes; the fan-out carried %.0f MB/s to its subscribers",
+                         Double(bytes) / events, Double(bytes) * Double(n) / 1e6 / Double(seconds)))
+        }
     }
 
     static func createAccount(_ url: String, _ handle: String) async throws -> (String, String) {

@@ -86,8 +86,10 @@ final class RepoCommitWriter: @unchecked Sendable {
         var waiters: [AccountCommitQueue.Waiter]
         var results: [Result<RepoCommit, Error>] = []
         let headBefore: (cid: CID, rev: String)?
-        /// Every commit's event is durable in the log.
-        var logged = true
+        /// Which commits queued an event in the log.
+        var hasEvent: [Bool] = []
+        /// Every commit's event is in the log (once the log write succeeds).
+        var logged: Bool { !hasEvent.contains(false) }
         /// Stored in the repo file (and fsynced there when not logged).
         var stored = false
     }
@@ -115,15 +117,12 @@ final class RepoCommitWriter: @unchecked Sendable {
                    let resync = groups[i].headBefore {
                     announce(queue, resync)
                 }
-                groups[i].results = groups[i].waiters.map { w in
+                for w in groups[i].waiters {
                     let before = deferral.count
-                    let result = Result { try w.sequence?(w.commit); return w.commit }
-                    if deferral.count == before {
-                        groups[i].logged = false
-                        // An event that should have been there and is not: followers must resync.
-                        if w.sequence != nil { queue.headUnannounced.set() }
-                    }
-                    return result
+                    groups[i].results.append(Result { try w.sequence?(w.commit); return w.commit })
+                    groups[i].hasEvent.append(deferral.count > before)
+                    // An event that should have been there and is not: followers must resync.
+                    if deferral.count == before, w.sequence != nil { queue.headUnannounced.set() }
                 }
             }
         }
@@ -135,10 +134,18 @@ final class RepoCommitWriter: @unchecked Sendable {
         var broken: [(account: AccountRepo, error: Error, replayLog: Bool)] = []
         for i in groups.indices {
             let account = groups[i].account
-            if let logFailure, groups[i].logged {
-                groups[i].results = groups[i].results.map { $0.flatMap { _ in .failure(logFailure) } }
-                broken.append((account, logFailure, false))
-                continue
+            if let logFailure {
+                if groups[i].logged {
+                    groups[i].results = groups[i].results.map { $0.flatMap { _ in .failure(logFailure) } }
+                    broken.append((account, logFailure, false))
+                    continue
+                }
+                // Mixed with commits no event holds, which must be stored: all of them are, and
+                // fsynced below; those whose events were lost are announced by the next group.
+                for j in groups[i].results.indices where groups[i].hasEvent[j] {
+                    groups[i].results[j] = .failure(logFailure)
+                    account.queue.headUnannounced.set()
+                }
             }
             do {
                 // Only these commits: the ones queued since have no durable event yet.
