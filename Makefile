@@ -39,6 +39,8 @@ bench: deps venv
 	.build/release/dpds-bench crypto
 	.build/release/dpds-bench repo
 	.build/release/dpds-bench tunnel
+	.build/release/dpds-bench relay
+	.build/release/dpds-bench enroll
 
 clean:
 	rm -rf .build
