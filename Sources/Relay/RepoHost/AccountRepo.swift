@@ -128,17 +128,21 @@ actor AccountRepo {
     /// On failure the account refuses writes (`failure`) and tries again at the next one.
     private func recover(replayLog: Bool) {
         do {
-            if replayLog, let redoLog, let head = try storage.base.head() {
-                let logged = try redoLog(did, head.rev)
-                for c in logged { try Repository.replay(c, into: storage.base) }
-                if !logged.isEmpty { try storage.base.syncToDisk() }
-            }
-            repo = try Repository(storage: storage, did: did)
-            if let head = repo.head { queue.setDurableHead((head.commit, head.rev)) }
+            var logged: [LoggedCommit] = []
+            if replayLog, let redoLog, let head = try storage.base.head() { logged = try redoLog(did, head.rev) }
+            try store(logged)
             failure = nil
         } catch {
             failure = error
         }
+    }
+
+    /// Stores commits the file lacks from the log, fsyncs them, and starts the tree again from SQLite.
+    private func store(_ logged: [LoggedCommit]) throws {
+        for c in logged { try Repository.replay(c, into: storage.base) }
+        if !logged.isEmpty { try storage.base.syncToDisk() }
+        repo = try Repository(storage: storage, did: did)
+        if let head = repo.head { queue.setDurableHead((head.commit, head.rev)) }
     }
 
     /// Waits until the writer has stored every commit queued so far, so SQLite holds everything the
@@ -157,10 +161,7 @@ actor AccountRepo {
     /// fsyncs them, and starts the tree again from SQLite. Runs before the relay takes requests.
     func replay(_ commits: [LoggedCommit]) async throws -> (cid: CID, rev: String)? {
         try await settle()
-        for c in commits { try Repository.replay(c, into: storage.base) }
-        try storage.base.syncToDisk()
-        repo = try Repository(storage: storage, did: did)
-        if let head = repo.head { queue.setDurableHead((head.commit, head.rev)) }
+        try store(commits)
         return queue.durableHead
     }
 
