@@ -78,4 +78,11 @@ final class RelayProcess: @unchecked Sendable {
         process.terminate()
         process.waitUntilExit()
     }
+
+    /// SIGKILL: the relay gets no chance to finish anything (what a crash or an OOM kill does).
+    func kill() {
+        guard process.isRunning else { return }
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
 }

@@ -39,9 +39,6 @@ final class BufferedRepoStorage: RepoStorage, @unchecked Sendable {
         }
     }
 
-    /// How many commits are queued and not yet being written.
-    var queuedCount: Int { state.withLock { $0.queued.count } }
-
     /// How many commits are not durable yet: queued, or in the transaction being written now.
     var unsettledCount: Int { state.withLock { $0.queued.count + $0.writing.count } }
 
