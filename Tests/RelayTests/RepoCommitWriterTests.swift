@@ -141,4 +141,36 @@ import TestSupport
         _ = try await write.value
         await relay.stop()
     }
+
+    /// An account that writes a few commits and goes quiet never reaches a checkpoint by count;
+    /// the writer checkpoints it anyway after `checkpointEvery`, so its repo file, without the WAL,
+    /// soon holds them (the log is not their only durable copy for long).
+    @Test func aQuietRepoIsCheckpointedSoonAfterItsLastCommit() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quiet-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = K256SigningKey()
+        let host = try EngineRepoHost(directory: dir, signingKey: { _ in key }, announceHead: nil, redoLog: nil,
+                                      checkpointEvery: 0.2)
+        let did = "did:plc:quietaaaaaaaaaaaaaaaaaaa"
+        _ = try await host.createRepo(did: did)
+        var last: RepoCommit?
+        for rkey in ["a", "b", "c"] {
+            last = try await host.apply(did: did, writes: [.create(collection: "app.bsky.feed.post", rkey: rkey, value: Self.post)],
+                                        swapCommit: nil)
+        }
+        let file = dir.appendingPathComponent(Self.repoFile(dir, did).lastPathComponent)
+        let copy = dir.appendingPathComponent("main-file-only.sqlite")
+        // The main file alone, as a power loss that took the WAL would leave it.
+        @Sendable func mainFileHead() throws -> String? {
+            try? FileManager.default.removeItem(at: copy)
+            try FileManager.default.copyItem(at: file, to: copy)
+            return try SQLiteRepoStorage(path: copy.path).head()?.rev
+        }
+        let expected = try #require(last).rev
+        let checkpointed = try await bounded(60) {
+            while try mainFileHead() != expected { try await Task.sleep(for: .milliseconds(50)) }
+            return true
+        }
+        #expect(checkpointed)
+    }
 }

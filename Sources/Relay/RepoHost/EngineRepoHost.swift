@@ -24,13 +24,20 @@ public final class EngineRepoHost: RepoHost {
     /// With `announceHead`, an account one of whose commits has no event announces its head with it
     /// before its next commit. With `redoLog`, an account whose repo write failed recovers the
     /// commits the log holds.
-    public init(directory: URL, signingKey: @escaping KeyLookup, announceHead: AnnounceHead? = nil,
-                redoLog: RedoLog? = nil) throws {
+    public convenience init(directory: URL, signingKey: @escaping KeyLookup, announceHead: AnnounceHead? = nil,
+                            redoLog: RedoLog? = nil) throws {
+        try self.init(directory: directory, signingKey: signingKey, announceHead: announceHead, redoLog: redoLog,
+                      checkpointEvery: RepoCommitWriter.checkpointEvery)
+    }
+
+    /// `checkpointEvery`: see `RepoCommitWriter.checkpointEvery` (tests shorten it).
+    init(directory: URL, signingKey: @escaping KeyLookup, announceHead: AnnounceHead?, redoLog: RedoLog?,
+         checkpointEvery: TimeInterval) throws {
         self.redoLog = redoLog
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
         self.signingKey = signingKey
-        writer = RepoCommitWriter(announceHead: announceHead)
+        writer = RepoCommitWriter(announceHead: announceHead, checkpointEvery: checkpointEvery)
     }
 
     deinit { writer.stop() }

@@ -30,8 +30,9 @@ final class RepoCommitWriter: @unchecked Sendable {
     /// Commits stored per repo since it was last handed to the checkpointer (the writer's thread only).
     private var uncheckpoint: [ObjectIdentifier: (storage: SQLiteRepoStorage, count: Int)] = [:]
 
-    init(announceHead: AnnounceHead?) {
+    init(announceHead: AnnounceHead?, checkpointEvery: TimeInterval = RepoCommitWriter.checkpointEvery) {
         self.announceHead = announceHead
+        self.checkpointInterval = checkpointEvery
         let thread = Thread { [self] in self.run() }
         thread.name = "dpds-repo-writer"
         thread.start()
@@ -54,13 +55,14 @@ final class RepoCommitWriter: @unchecked Sendable {
     /// pruned, and an account that wrote a few commits and went quiet never reaches
     /// `RepoCheckpointer.commitsPerCheckpoint`.
     static let checkpointEvery: TimeInterval = 5
+    private let checkpointInterval: TimeInterval
     private var lastCheckpointAll = Date()
 
     private func run() {
         while true {
             condition.lock()
             while ready.isEmpty && !stopped {
-                if !condition.wait(until: lastCheckpointAll.addingTimeInterval(Self.checkpointEvery)) { break }
+                if !condition.wait(until: lastCheckpointAll.addingTimeInterval(checkpointInterval)) { break }
             }
             if ready.isEmpty && stopped {
                 condition.unlock()
@@ -70,7 +72,7 @@ final class RepoCommitWriter: @unchecked Sendable {
             ready = []
             condition.unlock()
             if !accounts.isEmpty { round(accounts) }
-            if Date().timeIntervalSince(lastCheckpointAll) >= Self.checkpointEvery { checkpointAll() }
+            if Date().timeIntervalSince(lastCheckpointAll) >= checkpointInterval { checkpointAll() }
         }
     }
 
