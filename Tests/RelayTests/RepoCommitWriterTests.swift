@@ -131,12 +131,15 @@ import TestSupport
         let logged = try await env.sequencer.events(after: before, limit: 10)
         #expect(logged.map(\.type) == ["#commit"])
         #expect(subscription.pendingCount == 0)
+        // Nor does one that replays from a cursor.
+        #expect(try await env.sequencer.publishedEvents(after: before, limit: 10).isEmpty)
         #expect(try await env.repo!.getRecord(did: did, collection: "app.bsky.feed.post", rkey: "b") == nil)
 
         storage.beforeWrite = nil
         release.signal()
         let batch = try await bounded(120) { await subscription.nextBatch() }
         #expect(batch?.map(\.seq) == logged.map(\.seq))
+        #expect(try await env.sequencer.publishedEvents(after: before, limit: 10).map(\.seq) == logged.map(\.seq))
         #expect(try await env.repo!.getRecord(did: did, collection: "app.bsky.feed.post", rkey: "b")?.value == Self.post)
         _ = try await write.value
         await relay.stop()

@@ -88,7 +88,7 @@ public struct FirehoseSession: Sendable {
 
     private func replay(after lastSent: inout Int64, write: @Sendable ([ByteBuffer]) async throws -> Void) async throws {
         while true {
-            let page = try await sequencer.events(after: lastSent, limit: replayPageSize)
+            let page = try await sequencer.publishedEvents(after: lastSent, limit: replayPageSize)
             if let last = page.last {
                 try await write(page.map(\.wire))
                 lastSent = last.seq

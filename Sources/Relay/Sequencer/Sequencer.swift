@@ -34,6 +34,8 @@ public final class Sequencer: @unchecked Sendable {
     /// first one still `held` (a commit whose repo write is not done, see `SequencerDeferral`).
     private var unpublished: [SequencedEvent] = []
     private var held: Set<Int64> = []
+    /// The last seq handed to the hub (every durable event found at start counts as handed).
+    private var publishedSeq: Int64
     /// Serialises publication, so events reach the hub in seq order whoever publishes them.
     private let publishLock = NSLock()
 
@@ -60,6 +62,7 @@ public final class Sequencer: @unchecked Sendable {
             try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'repo_seq'") ?? 0
         }
         nextSeq = durableSeq + 1
+        publishedSeq = durableSeq
     }
 
     /// Assigns the next seq and queues the frame; returns once it is durable and handed to live
@@ -140,6 +143,7 @@ public final class Sequencer: @unchecked Sendable {
         let ready = condition.withLock { () -> [SequencedEvent] in
             let n = unpublished.firstIndex { held.contains($0.seq) } ?? unpublished.count
             defer { unpublished.removeFirst(n) }
+            if n > 0 { publishedSeq = unpublished[n - 1].seq }
             return Array(unpublished.prefix(n))
         }
         if !ready.isEmpty { hub.publish(ready) }
@@ -174,11 +178,22 @@ public final class Sequencer: @unchecked Sendable {
         try sequence(did: did, type: "#account", body: body)
     }
 
+    /// Durable events after `cursor`, held ones included (see `publishedEvents` for subscribers).
     public func events(after cursor: Int64, limit: Int) async throws -> [SequencedEvent] {
+        try await events(after: cursor, through: Int64.max, limit: limit)
+    }
+
+    /// The events live subscribers have been handed, after `cursor`: a replay to a subscriber must
+    /// not run ahead of the live stream, whose held events' commits may not be in their repos yet.
+    public func publishedEvents(after cursor: Int64, limit: Int) async throws -> [SequencedEvent] {
+        try await events(after: cursor, through: condition.withLock { publishedSeq }, limit: limit)
+    }
+
+    private func events(after cursor: Int64, through last: Int64, limit: Int) async throws -> [SequencedEvent] {
         try await db.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT seq, did, eventType, event FROM repo_seq WHERE seq > ? AND invalidated = 0 ORDER BY seq LIMIT ?
-                """, arguments: [cursor, limit]).map {
+                SELECT seq, did, eventType, event FROM repo_seq WHERE seq > ? AND seq <= ? AND invalidated = 0 ORDER BY seq LIMIT ?
+                """, arguments: [cursor, last, limit]).map {
                 SequencedEvent(seq: $0["seq"], did: $0["did"], type: $0["eventType"], frame: Array(($0["event"] as Data)))
             }
         }
