@@ -1,17 +1,16 @@
 import Foundation
 import Logging
 
-/// A commit is made durable in its repo first and its `#commit` event second (never the other way:
-/// an event must not announce a commit a crash could take back). A crash or power loss between
-/// the two fsyncs, or a sequencer write that fails after the repo's, leaves a durable commit that
-/// the firehose never announced. The account's next `#commit` then names a `since` that followers
-/// never saw, and they would have to guess.
-///
-/// A failed event write while the relay runs is mended by the account's next commit (`AccountRepo`).
-/// This covers a stop between the fsyncs, and runs when the relay starts: every active mobile-only
-/// account whose repo is ahead of its last announced rev gets a `#sync` of its head, so followers
-/// resync to it (sync v1.1) before any new commit. Enrolled accounts are left out: their
-/// unannounced commits are sequenced when the desktop pushes them again (`Enrollment.replay`).
+/// Makes the firehose's log and the mobile-only repos agree when the relay starts, before it takes
+/// a request. A commit is made durable in the log first (its `#commit` event holds all its blocks
+/// and ops) and stored in its repo file after, without an fsync (`RepoCommitWriter`). So:
+/// - a repo behind the log (a power loss took the file's last transactions, or a crash came between
+///   the two writes) gets the missing commits replayed from the log;
+/// - a repo ahead of the log (a commit no event holds, or one stored by a relay from before the
+///   log was the redo log) gets a `#sync` of its head, so followers resync to it (sync v1.1) rather
+///   than meet a `since` they never saw.
+/// Enrolled accounts are left out: their unannounced commits are sequenced when the desktop pushes
+/// them again (`Enrollment.replay`).
 enum FirehoseReconciler {
     /// Returns the DIDs it announced.
     @discardableResult
