@@ -5,9 +5,10 @@ import Synchronization
 
 /// The relay's group commit seam: the account's `Repository` writes into this wrapper, which only
 /// queues each commit's `StorageWrite` (and serves its blocks to the tree) until `flush` writes
-/// them to SQLite in one transaction. So several commits built one after
-/// the other share a single fsync, and each still exists (with its own blocks, ops and signature)
-/// for the firehose. Reads of records and of the head go to SQLite: they see durable commits only.
+/// them to SQLite in one transaction. So several commits built one after the other share a
+/// transaction, and each still exists (with its own blocks, ops and signature) for the firehose.
+/// Reads of records and of the head go to SQLite: they see stored commits only, and the commit
+/// writer stores a commit only once its event is durable.
 final class BufferedRepoStorage: RepoStorage, @unchecked Sendable {
     // @unchecked: `state` is a Mutex; `base` (GRDB) serialises its own accesses.
     let base: SQLiteRepoStorage

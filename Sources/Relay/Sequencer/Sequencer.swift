@@ -10,7 +10,7 @@ import Synchronization
 /// Group commit: `sequence` assigns the seq and queues the event at once; whoever then waits for
 /// durability while no write is under way writes everything queued in one transaction (one fsync)
 /// and publishes it, in seq order, to live subscribers; the others wait for that write. Events of
-/// concurrent writers (other accounts, a whole `AccountRepo` group) so share an fsync. A caller
+/// concurrent writers (every account's commits in a `RepoCommitWriter` round) so share an fsync. A caller
 /// returns only once its event is durable, unless it runs under a `SequencerDeferral`, which then
 /// waits for all its events at once.
 public final class Sequencer: @unchecked Sendable {
