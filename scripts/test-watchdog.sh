@@ -29,8 +29,10 @@ while kill -0 "$runner" 2>/dev/null; do
     for pid in $pids; do
       if command -v gdb >/dev/null 2>&1; then
         echo "test-watchdog: stacks of $pid ($(tr '\0' ' ' < /proc/$pid/cmdline | cut -c1-120))" >&2
-        # Only threads in our own code (Sources/, Tests/); idle pool threads say nothing.
-        gdb -p "$pid" -batch -nx -ex 'set pagination off' -ex 'thread apply all bt 30' 2>/dev/null \
+        # Only threads in our own code (Sources/, Tests/); idle pool threads say nothing. Whole
+        # stacks: a thread blocked deep in GRDB or libdispatch has our frames far from the top.
+        echo "test-watchdog: $(ls /proc/$pid/task | wc -l) threads" >&2
+        gdb -p "$pid" -batch -nx -ex 'set pagination off' -ex 'thread apply all bt 200' 2>/dev/null \
           | awk '/^Thread /{ if (ours) printf "%s", t; t=$0 "\n"; ours=0; next }
                  /^#/{ t=t $0 "\n"; if ($0 ~ /\/(Sources|Tests)\//) ours=1 }
                  END{ if (ours) printf "%s", t }' \
