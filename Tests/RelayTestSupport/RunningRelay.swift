@@ -29,9 +29,25 @@ public struct RunningRelay: Sendable {
         return RunningRelay(port: port, environment: environment, task: task, shutdown: shutdown)
     }
 
-    /// Graceful stop, as SIGTERM would; waits until the server has finished.
-    public func stop() async {
+    /// Graceful stop, as SIGTERM would; waits until the server has finished. A graceful stop waits
+    /// for open connections: after `graceSeconds` the server is cancelled instead (abruptly), and
+    /// after as long again the stop gives up, saying so, rather than hang the whole test run.
+    public func stop(graceSeconds: Double = 60) async {
         await shutdown.trigger()
-        _ = await task.result
+        if await Self.finished(task, within: graceSeconds) { return }
+        print("RunningRelay: the relay on port \(port) had not stopped \(Int(graceSeconds)) s after a graceful stop; cancelling it")
+        task.cancel()
+        if await Self.finished(task, within: graceSeconds) { return }
+        print("RunningRelay: the relay on port \(port) did not stop when cancelled either; left running")
+    }
+
+    /// Whether `task` ends within `seconds`. Unstructured on purpose: a task group would wait for a
+    /// child that awaits a task which never ends.
+    private static func finished(_ task: Task<Void, any Error>, within seconds: Double) async -> Bool {
+        let (outcome, report) = AsyncStream.makeStream(of: Bool.self)
+        Task { _ = await task.result; report.yield(true) }
+        Task { try? await Task.sleep(for: .seconds(seconds)); report.yield(false) }
+        var first = outcome.makeAsyncIterator()
+        return await first.next() ?? false
     }
 }
