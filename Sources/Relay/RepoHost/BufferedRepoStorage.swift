@@ -47,12 +47,12 @@ final class BufferedRepoStorage: RepoStorage, @unchecked Sendable {
     /// open, or fail it.
     nonisolated(unsafe) var beforeWrite: (@Sendable () throws -> Void)?
 
-    /// Writes the oldest `count` queued commits (all of them when nil) in one transaction, fsynced or
-    /// not as `base` is set up; the others, and commits queued meanwhile, wait for the next flush.
-    /// One flush at a time (only the commit writer's thread calls it).
-    func flush(count: Int? = nil) throws {
+    /// Writes the oldest `count` queued commits in one transaction, fsynced or not as `base` is set
+    /// up; the others, and commits queued meanwhile, wait for the next flush. One flush at a time
+    /// (only the commit writer's thread calls it).
+    func flush(count: Int) throws {
         let batch = state.withLock { s -> [StorageWrite] in
-            let n = min(count ?? s.queued.count, s.queued.count)
+            let n = min(count, s.queued.count)
             s.writing = Array(s.queued.prefix(n))
             s.queued.removeFirst(n)
             return s.writing
