@@ -94,6 +94,11 @@ final class RepoCommitWriter: @unchecked Sendable {
         var logged: Bool { !hasEvent.contains(false) }
         /// Stored in the repo file (and fsynced there when not logged).
         var stored = false
+
+        /// Every caller not already failed gets `error`.
+        mutating func fail(with error: Error) {
+            results = results.map { $0.flatMap { _ in .failure(error) } }
+        }
     }
 
     private func round(_ accounts: [AccountRepo]) {
@@ -138,7 +143,7 @@ final class RepoCommitWriter: @unchecked Sendable {
             let account = groups[i].account
             if let logFailure {
                 if groups[i].logged {
-                    groups[i].results = groups[i].results.map { $0.flatMap { _ in .failure(logFailure) } }
+                    groups[i].fail(with: logFailure)
                     broken.append((account, logFailure, false))
                     continue
                 }
@@ -165,7 +170,7 @@ final class RepoCommitWriter: @unchecked Sendable {
                 }
             } catch {
                 // Logged commits are durable all the same: the account replays them from the log.
-                if !groups[i].logged { groups[i].results = groups[i].results.map { $0.flatMap { _ in .failure(error) } } }
+                if !groups[i].logged { groups[i].fail(with: error) }
                 broken.append((account, error, groups[i].logged))
             }
         }
