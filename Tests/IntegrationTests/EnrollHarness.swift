@@ -135,6 +135,6 @@ enum EnrollTestError: Error {
 }
 
 /// Bounds a wait on an event; generous, only so a bug fails instead of hanging.
-func deadline<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await bounded(seconds, operation)
+func deadline<T: Sendable>(_ seconds: Double, fileID: String = #fileID, line: Int = #line, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await bounded(seconds, fileID: fileID, line: line, operation)
 }

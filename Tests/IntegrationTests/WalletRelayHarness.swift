@@ -37,8 +37,8 @@ struct WalletRelay: Sendable {
     func stop() async { await running.stop() }
 }
 
-func walletDeadline<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await bounded(seconds, operation)
+func walletDeadline<T: Sendable>(seconds: Double, fileID: String = #fileID, line: Int = #line, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await bounded(seconds, fileID: fileID, line: line, operation)
 }
 
 final class LogCapture: @unchecked Sendable {

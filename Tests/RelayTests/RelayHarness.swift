@@ -61,6 +61,6 @@ enum HarnessError: Error {
 }
 
 /// Bounds a wait on an event; the bound is generous and only there so a bug fails instead of hanging.
-func withDeadline<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await bounded(seconds, operation)
+func withDeadline<T: Sendable>(seconds: Double, fileID: String = #fileID, line: Int = #line, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await bounded(seconds, fileID: fileID, line: line, operation)
 }
